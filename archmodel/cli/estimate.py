@@ -1,0 +1,84 @@
+"""``archmodel estimate`` and ``archmodel graph``."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from archmodel.cli.app import app
+from archmodel.engine import estimate as run_estimate
+from archmodel.graph import build_graph, graph_to_dot, graph_to_json
+from archmodel.specs import load_chip, load_workload
+from archmodel.specs.units import format_si
+
+ChipOption = Annotated[Path, typer.Option("--chip", help="chip or GPU spec JSON")]
+WorkloadOption = Annotated[Path, typer.Option("--workload", help="workload JSON or Hugging Face config.json")]
+
+
+def format_area(value: float) -> str:
+    """Area [m²] in mm² or µm²."""
+    return f"{value * 1e6:.4g} mm²" if value >= 1e-8 else f"{value * 1e12:.4g} µm²"
+
+
+def print_estimate(result) -> None:
+    """A readable table of one estimate."""
+    console = Console()
+    title = f"{result.chip.name} — {result.workload.name} — scope {result.scope}, batch {result.batch}"
+    table = Table(title=title)
+    for column in ("context", "latency", "time/token", "energy", "energy/token", *sorted(result.energy_by_group)):
+        table.add_column(column, justify="right")
+    groups = {name: result.energy_by_group[name] for name in sorted(result.energy_by_group)}
+    for index, context in enumerate(result.context):
+        table.add_row(
+            f"{int(context)}",
+            format_si(result.latency[index], "s"),
+            format_si(result.time_per_token[index], "s"),
+            format_si(result.energy[index], "J"),
+            format_si(result.energy_per_token[index], "J"),
+            *(format_si(float(value[index] if getattr(value, "ndim", 0) else value), "J") for value in groups.values()),
+        )
+    console.print(table)
+    console.print(f"area: {format_area(result.area)}")
+    for label in result.labels:
+        console.print(f"note: {label}")
+    for note in result.notes:
+        console.print(f"note: {note}")
+
+
+@app.command()
+def estimate(
+    chip: ChipOption,
+    workload: WorkloadOption,
+    context: Annotated[list[int], typer.Option("--context", help="context length(s), repeatable")] = [1024],
+    batch: Annotated[int | None, typer.Option(help="sequences per step (default: the workload's)")] = None,
+    scope: Annotated[str, typer.Option(help="head, layer or model")] = "layer",
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+) -> None:
+    """Latency, energy and area of one decode step."""
+    result = run_estimate(load_chip(chip), load_workload(workload), context=context, batch=batch, scope=scope)
+    if as_json:
+        typer.echo(json.dumps(result.to_dict(), indent=2))
+    else:
+        print_estimate(result)
+
+
+@app.command()
+def graph(
+    workload: WorkloadOption,
+    format: Annotated[str, typer.Option("--format", help="json or dot")] = "json",
+) -> None:
+    """Dump the decode-step dataflow graph of a workload."""
+    from archmodel.specs.errors import UsageError
+
+    decode_graph = build_graph(load_workload(workload))
+    if format == "json":
+        typer.echo(graph_to_json(decode_graph))
+    elif format == "dot":
+        typer.echo(graph_to_dot(decode_graph), nl=False)
+    else:
+        raise UsageError(f"--format must be json or dot, got {format!r}")

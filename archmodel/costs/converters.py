@@ -1,0 +1,61 @@
+"""DACs writing K and V into the gain cells.
+
+Reference: Leroux 2025 (3-bit K/V writes through DACs; published DAC share
+330 pJ per token per head, M = 1024, d = 64).
+
+Per layer and sequence, each new token writes d values of k and d of v per
+KV head: 2·H_kv·d conversions and as many cell writes::
+
+    E = 2·H_kv·d × (E_dac + E_write)
+
+Latency: one conversion time, hidden when ``schedule.write_overlap``.
+Area: one DAC per K row and per V column of a KV head, shared by its
+sub-tiles (the ring buffer writes one slot at a time).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from archmodel.costs.cost import Cost, Step
+from archmodel.specs.gaincell import GainCellChip
+
+if TYPE_CHECKING:
+    from archmodel.mapping.gaincell import GainCellTiling
+
+
+def dac_write(chip: GainCellChip, tiling: GainCellTiling, op, step: Step) -> Cost:
+    dac = chip.dac
+    writes = step.constant(2 * tiling.kv_heads * tiling.head_dim)
+    duration = step.constant(dac.conversion_time)
+    overlapped = chip.schedule.write_overlap
+    dac_key, cell_key = ("dac", dac.group), ("cell_write", dac.group)
+    return Cost(
+        energy={dac_key: writes * dac.energy_per_conversion, cell_key: writes * chip.gain_cell.energy_per_write},
+        events={dac_key: writes, cell_key: writes},
+        latency=step.zeros() if overlapped else duration,
+        hidden_latency=duration if overlapped else step.zeros(),
+        cycles=duration * chip.clocks.digital,
+        clock="digital",
+        area={dac_key: 2 * tiling.kv_heads * tiling.padded_head_dim * dac.area},
+    )
+
+
+def window_reload(chip: GainCellChip, tiling: GainCellTiling, op, step: Step) -> Cost:
+    """Time-multiplexed batch: each sequence's window is rewritten before its turn.
+
+    Per sequence: 2·H_kv·d·n writes; sub-tiles are written in parallel, one
+    token slot per conversion, so it takes w · t_conversion [s].  The engine
+    multiplies by the sequences sharing the arrays.
+    """
+    dac = chip.dac
+    writes = 2 * tiling.kv_heads * tiling.head_dim * step.live_tokens
+    key = ("window_reload", dac.group)
+    duration = tiling.subtile_width * dac.conversion_time
+    return Cost(
+        energy={key: writes * (dac.energy_per_conversion + chip.gain_cell.energy_per_write)},
+        events={key: writes},
+        latency=step.constant(duration),
+        cycles=step.constant(duration * chip.clocks.digital),
+        clock="digital",
+    )

@@ -1,0 +1,217 @@
+"""The typed result of an estimate and its tidy tables."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from archmodel.engine.account import Accounting
+from archmodel.engine.schema import AREA_COLUMNS, LEDGER_COLUMNS, PHASE_COLUMNS, SCOPES
+from archmodel.specs.errors import UsageError
+
+
+@dataclass(frozen=True)
+class ScopeFactors:
+    """Multipliers from one layer's cost to the requested scope [-]."""
+
+    energy: float
+    latency: float
+    area: float
+
+
+def scope_factors(scope: str, heads: int, layers: int) -> ScopeFactors:
+    """head: one of the layer's H heads (heads run in parallel, so latency is the layer's);
+    layer: one layer; model: L layers in sequence, each with its own arrays."""
+    if scope == "head":
+        return ScopeFactors(1 / heads, 1.0, 1 / heads)
+    if scope == "layer":
+        return ScopeFactors(1.0, 1.0, 1.0)
+    if scope == "model":
+        return ScopeFactors(float(layers), float(layers), float(layers))
+    raise UsageError(f"unknown scope {scope!r}; expected one of {', '.join(SCOPES)}")
+
+
+@dataclass(frozen=True)
+class Estimate:
+    """Latency, energy and area of one decode step of a workload on a chip.
+
+    Arrays have the shape of ``context``.  ``latency`` is the wall time of one
+    decode step (what one sequence waits for its next token) [s]; ``energy``
+    the energy of that step for the whole batch [J]; ``area`` the silicon
+    the scope occupies [m²].  All figures are for ``scope``.
+    """
+
+    chip: object
+    workload: object
+    scope: str
+    accounting: Accounting
+    factors: ScopeFactors
+    labels: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def context(self) -> np.ndarray:
+        return self.accounting.step.context
+
+    @property
+    def batch(self) -> int:
+        return self.workload.batch
+
+    @property
+    def latency(self) -> np.ndarray:
+        """Decode-step latency [s]."""
+        return self.accounting.layer_latency * self.factors.latency
+
+    @property
+    def time_per_token(self) -> np.ndarray:
+        """latency / batch [s]: the batch-amortised time per generated token."""
+        return self.latency / self.batch
+
+    @functools.cached_property
+    def energy_by_component(self) -> dict[str, np.ndarray]:
+        """Energy of the step per component [J]."""
+        totals: dict[str, np.ndarray] = {}
+        for cost in self.accounting.ops.values():
+            for (component, _group), energy in cost.energy.items():
+                totals[component] = totals.get(component, 0.0) + energy * self.factors.energy
+        return totals
+
+    @functools.cached_property
+    def energy_by_group(self) -> dict[str, np.ndarray]:
+        """Energy of the step per breakdown group [J]."""
+        totals: dict[str, np.ndarray] = {}
+        for cost in self.accounting.ops.values():
+            for (_component, group), energy in cost.energy.items():
+                totals[group] = totals.get(group, 0.0) + energy * self.factors.energy
+        return totals
+
+    @property
+    def energy(self) -> np.ndarray:
+        """Energy of the step for the whole batch [J]."""
+        return sum(self.energy_by_group.values(), np.zeros_like(self.context))
+
+    @property
+    def energy_per_token(self) -> np.ndarray:
+        """energy / batch [J]."""
+        return self.energy / self.batch
+
+    @functools.cached_property
+    def area_by_component(self) -> dict[str, float]:
+        """Silicon area per component [m²]."""
+        totals: dict[str, float] = {}
+        for cost in self.accounting.ops.values():
+            for (component, _group), area in cost.area.items():
+                totals[component] = totals.get(component, 0.0) + area * self.factors.area
+        return totals
+
+    @property
+    def area(self) -> float:
+        """Total silicon area of the scope [m²]."""
+        return float(sum(self.area_by_component.values()))
+
+    @property
+    def floor_latency(self) -> np.ndarray | None:
+        """Physical lower bound of the latency, where the chip kind defines one [s]."""
+        floors = [cost.floor_latency for cost in self.accounting.ops.values()]
+        if any(floor is None for floor in floors) or not floors:
+            return None
+        return sum(floors) * self.factors.latency
+
+    @property
+    def floor_energy(self) -> np.ndarray | None:
+        """Physical lower bound of the energy, where the chip kind defines one [J]."""
+        floors = [cost.floor_energy for cost in self.accounting.ops.values()]
+        if any(floor is None for floor in floors) or not floors:
+            return None
+        return sum(floors) * self.factors.energy
+
+    @property
+    def not_mapped(self) -> list[str]:
+        """Ops of the workload the chip does not execute (not costed)."""
+        return [op.name for op in self.accounting.plan.not_mapped]
+
+    @property
+    def notes(self) -> list[str]:
+        return list(self.accounting.plan.notes)
+
+    @functools.cached_property
+    def ledger(self) -> pd.DataFrame:
+        """Energy per (context, op, component): the tidy long table [J]."""
+        blocks = []
+        for op, cost in self.accounting.ops.items():
+            for (component, group), energy in cost.energy.items():
+                events = cost.events.get((component, group), np.full_like(self.context, np.nan))
+                blocks.append(pd.DataFrame({
+                    "context": self.context.astype(np.int64),
+                    "op": op,
+                    "component": component,
+                    "group": group,
+                    "events": np.broadcast_to(events * self.factors.energy, self.context.shape),
+                    "energy": np.broadcast_to(energy * self.factors.energy, self.context.shape),
+                }))
+        frame = pd.concat(blocks, ignore_index=True)[list(LEDGER_COLUMNS)]
+        frame.attrs["units"] = LEDGER_COLUMNS
+        return frame
+
+    @functools.cached_property
+    def phases(self) -> pd.DataFrame:
+        """Latency per (context, op) on the critical path, and hidden time [s]."""
+        blocks = []
+        nan = np.full_like(self.context, np.nan)
+        for op, cost in self.accounting.ops.items():
+            blocks.append(pd.DataFrame({
+                "context": self.context.astype(np.int64),
+                "op": op,
+                "latency": cost.latency * self.factors.latency,
+                "hidden_latency": (cost.hidden_latency if cost.hidden_latency is not None else nan * 0) * self.factors.latency,
+                "cycles": (cost.cycles if cost.cycles is not None else nan) * self.factors.latency,
+                "clock": cost.clock,
+            }))
+        frame = pd.concat(blocks, ignore_index=True)[list(PHASE_COLUMNS)]
+        frame.attrs["units"] = PHASE_COLUMNS
+        return frame
+
+    @functools.cached_property
+    def area_table(self) -> pd.DataFrame:
+        """Area per component [m²]."""
+        rows = []
+        for cost in self.accounting.ops.values():
+            for (component, group), area in cost.area.items():
+                rows.append({"component": component, "group": group, "area": area * self.factors.area})
+        frame = pd.DataFrame(rows, columns=list(AREA_COLUMNS))
+        frame.attrs["units"] = AREA_COLUMNS
+        return frame
+
+    def to_dict(self) -> dict:
+        """The JSON form printed by ``archmodel estimate --json``."""
+        points = []
+        by_group, by_component = self.energy_by_group, self.energy_by_component
+        for index, context in enumerate(self.context):
+            point = {
+                "context": int(context),
+                "latency_s": float(self.latency[index]),
+                "time_per_token_s": float(self.time_per_token[index]),
+                "energy_j": float(self.energy[index]),
+                "energy_per_token_j": float(self.energy_per_token[index]),
+                "energy_by_group_j": {name: float(np.broadcast_to(v, self.context.shape)[index]) for name, v in by_group.items()},
+                "energy_by_component_j": {name: float(np.broadcast_to(v, self.context.shape)[index]) for name, v in by_component.items()},
+                "area_m2": self.area,
+            }
+            if self.floor_latency is not None:
+                point["floor_latency_s"] = float(self.floor_latency[index])
+                point["floor_energy_j"] = float(self.floor_energy[index])
+            points.append(point)
+        result = {
+            "chip": self.chip.name,
+            "workload": self.workload.name,
+            "scope": self.scope,
+            "batch": self.batch,
+            "points": points,
+        }
+        if self.labels:
+            result["labels"] = list(self.labels)
+        if self.not_mapped:
+            result["not_mapped"] = self.not_mapped
+        return result

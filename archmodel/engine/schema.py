@@ -1,0 +1,36 @@
+"""Column schema of the tidy result tables (one row per context × op × component).
+
+Units are SI; they are recorded here once and attached to frames as
+``DataFrame.attrs["units"]``.
+"""
+
+from __future__ import annotations
+
+#: energy ledger: what each component spent
+LEDGER_COLUMNS = {
+    "context": "token",
+    "op": "",
+    "component": "",
+    "group": "",
+    "events": "",
+    "energy": "J",
+}
+
+#: phase table: where the step's time goes
+PHASE_COLUMNS = {
+    "context": "token",
+    "op": "",
+    "latency": "s",
+    "hidden_latency": "s",
+    "cycles": "",
+    "clock": "",
+}
+
+#: area table: one row per component
+AREA_COLUMNS = {
+    "component": "",
+    "group": "",
+    "area": "m^2",
+}
+
+SCOPES = ("head", "layer", "model")

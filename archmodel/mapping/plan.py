@@ -1,0 +1,44 @@
+"""The result of mapping a workload graph onto a chip."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from archmodel.graph.ops import Op
+
+
+@dataclass(frozen=True)
+class MappedOp:
+    """An op and the units of the chip that execute it (in parallel).
+
+    ``units`` are keys of the cost-model registry (``archmodel.costs.UNIT_COSTS``).
+    Units listed in ``after_latency`` need the time between tokens, known only
+    once the rest of the step is accounted (refresh).
+    """
+
+    op: Op
+    units: tuple[str, ...]
+    after_latency: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Plan:
+    """Everything the engine needs: chip, workload, tiling, mapped and unmapped ops.
+
+    ``tiling`` is chip-kind specific (:class:`~archmodel.mapping.gaincell.GainCellTiling`
+    or the GPU's); the cost models of that kind know how to read it.
+    Unit costs are for one layer; the ``batch_*_factor`` fields turn them into
+    the whole batch's (gain-cell costs are per sequence: energy × B, area × B
+    when replicated, latency × B when time-multiplexed; GPU costs already
+    cover the batch: all 1).
+    """
+
+    chip: object
+    workload: object
+    tiling: object
+    mapped: list[MappedOp]
+    not_mapped: list[Op] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    batch_energy_factor: float = 1.0
+    batch_latency_factor: float = 1.0
+    batch_area_factor: float = 1.0

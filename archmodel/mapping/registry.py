@@ -1,0 +1,9 @@
+"""Registry of mappers: chip kind → function ``(chip, workload, graph) -> Plan``."""
+
+from __future__ import annotations
+
+from archmodel.mapping.gaincell import map_gaincell
+
+MAPPERS = {
+    "gaincell_attention": map_gaincell,
+}

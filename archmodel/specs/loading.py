@@ -1,0 +1,136 @@
+"""Loading specs from JSON with errors that name the file and JSON path."""
+
+from __future__ import annotations
+
+import copy
+import json
+from pathlib import Path
+
+from pydantic import BaseModel, ValidationError
+
+from archmodel.specs.errors import SpecError, UsageError, json_path
+from archmodel.specs.provenance import Provenance, extract_provenance
+from archmodel.specs.registry import CHIP_KINDS
+from archmodel.specs.workload import Workload
+
+
+def read_json(path: str | Path) -> dict:
+    """Read a JSON object from ``path``; every failure is a :class:`SpecError`."""
+    path = Path(path)
+    name = str(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise SpecError(name, "$", "file not found") from None
+    except OSError as exc:
+        raise SpecError(name, "$", f"cannot read file ({exc.strerror})") from None
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise SpecError(name, "$", f"malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    if not isinstance(document, dict):
+        raise SpecError(name, "$", f"expected a JSON object, got {type(document).__name__}")
+    return document
+
+
+def _describe(error: dict) -> str:
+    kind = error["type"]
+    found = error.get("input")
+    if kind == "missing":
+        return "required field is missing"
+    if kind == "extra_forbidden":
+        return "unknown field (not part of this spec; check the spelling)"
+    message = error["msg"]
+    message = message.removeprefix("Value error, ")
+    if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
+        return f"{message.lower()}, got {found!r}"
+    if kind == "literal_error":
+        return f"{message.lower()}, got {found!r}"
+    if isinstance(found, (int, float, str, bool)) and repr(found) not in message:
+        return f"{message}, got {found!r}"
+    return message
+
+
+def validate(model: type[BaseModel], document: dict, file: str) -> BaseModel:
+    """Validate a provenance-wrapped ``document`` as ``model``, attaching file and provenance."""
+    plain, records = extract_provenance(document, file)
+    try:
+        spec = model.model_validate(plain)
+    except ValidationError as exc:
+        errors = exc.errors()
+        first = errors[0]
+        location = tuple(part for part in first["loc"] if not _is_union_tag(part))
+        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+        raise SpecError(file, json_path(location), _describe(first) + more) from None
+    spec._file = file
+    spec._provenance = records
+    spec._raw = plain
+    return spec
+
+
+def _is_union_tag(part: object) -> bool:
+    return isinstance(part, str) and ("[" in part or part.startswith("function-"))
+
+
+def chip_from_dict(document: dict, file: str = "<dict>") -> BaseModel:
+    """Validate a chip document, choosing the spec class by its ``kind``."""
+    kind = document.get("kind")
+    if kind is None:
+        raise SpecError(file, "$.kind", f"required field is missing; expected one of {sorted(CHIP_KINDS)}")
+    wrapped_kind = kind.get("value") if isinstance(kind, dict) else kind
+    model = CHIP_KINDS.get(wrapped_kind)
+    if model is None:
+        raise SpecError(file, "$.kind", f"unknown chip kind {wrapped_kind!r}; expected one of {sorted(CHIP_KINDS)}")
+    return validate(model, document, file)
+
+
+def load_chip(path: str | Path) -> BaseModel:
+    """Load a chip (gain-cell chip or GPU) from a JSON file."""
+    return chip_from_dict(read_json(path), str(path))
+
+
+def load_workload(path: str | Path) -> Workload:
+    """Load a workload JSON, or a Hugging Face ``config.json`` (recognised by ``model_type``)."""
+    document = read_json(path)
+    if "model_type" in document or "architectures" in document:
+        from archmodel.specs.huggingface import workload_from_hf_config
+
+        return workload_from_hf_config(document, str(path))
+    return validate(Workload, document, str(path))
+
+
+def with_overrides(spec: BaseModel, overrides: dict[str, object], label: str = "override") -> BaseModel:
+    """A copy of ``spec`` with dotted-path fields replaced and re-validated.
+
+    ``overrides`` maps paths like ``"array.rows"`` to JSON values (numbers or
+    unit strings).  Unknown paths and invalid values raise :class:`SpecError`
+    naming the path.
+    """
+    document = copy.deepcopy(spec.raw)
+    records = dict(spec.provenance)
+    for dotted, value in overrides.items():
+        keys = dotted.split(".")
+        node = document
+        for depth, key in enumerate(keys):
+            if not isinstance(node, dict) or key not in node and depth < len(keys) - 1:
+                raise UsageError(f"{spec.file}: unknown spec path {dotted!r} (no field {'.'.join(keys[:depth + 1])!r})")
+            if depth == len(keys) - 1:
+                if key not in node and not _is_optional_field(spec, keys):
+                    raise UsageError(f"{spec.file}: unknown spec path {dotted!r}")
+                node[key] = value
+            else:
+                node = node[key]
+        records[f"$.{dotted}"] = Provenance("assumption", f"{label}: set to {value!r}", value)
+    updated = validate(type(spec), document, f"{spec.file} [{label}]")
+    updated._provenance = records
+    return updated
+
+
+def _is_optional_field(spec: BaseModel, keys: list[str]) -> bool:
+    model = type(spec)
+    for key in keys[:-1]:
+        field = model.model_fields.get(key)
+        if field is None or not isinstance(field.annotation, type):
+            return False
+        model = field.annotation
+    return keys[-1] in getattr(model, "model_fields", {})

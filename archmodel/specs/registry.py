@@ -1,0 +1,9 @@
+"""Registry of chip kinds: the ``kind`` field of a chip JSON picks its spec class."""
+
+from __future__ import annotations
+
+from archmodel.specs.gaincell import GainCellChip
+
+CHIP_KINDS: dict[str, type] = {
+    "gaincell_attention": GainCellChip,
+}

@@ -1,0 +1,112 @@
+"""Units: SI base units inside, strings with explicit units in JSON.
+
+Every quantity in archmodel is a float in SI base units (s, J, W, m, m², V,
+A, F, Hz, bytes).  The prefix constants below let code write published
+figures readably (``2.64 * pJ``).  :func:`to_si` parses a JSON value strictly
+against the dimension a field expects, using pint.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+
+import pint
+
+# prefix constants [dimensionless multipliers]
+femto, pico, nano, micro, milli = 1e-15, 1e-12, 1e-9, 1e-6, 1e-3
+kilo, mega, giga, tera = 1e3, 1e6, 1e9, 1e12
+fJ, pJ, nJ, uJ, mJ = femto, pico, nano, micro, milli
+ns, us, ms = nano, micro, milli
+mW = milli
+um = micro
+um2 = micro**2
+mm2 = milli**2
+
+#: Reference unit of each dimension a spec field may have.  Values are
+#: converted to these (SI base units, except bytes and FLOPs which are counts).
+REFERENCE_UNITS: dict[str, str] = {
+    "time": "s",
+    "energy": "J",
+    "power": "W",
+    "voltage": "V",
+    "current": "A",
+    "charge": "C",
+    "capacitance": "F",
+    "conductance": "A/V",
+    "length": "m",
+    "area": "m**2",
+    "frequency": "Hz",
+    "bytes": "byte",
+    "bandwidth": "byte/s",
+    "compute_rate": "FLOP/s",
+    "energy_per_bit": "J/bit",
+    "dimensionless": "dimensionless",
+}
+
+
+@functools.cache
+def registry() -> pint.UnitRegistry:
+    """The one pint registry, with FLOP added as a dimensionless count."""
+    units = pint.UnitRegistry()
+    units.define("FLOP = 1 = flop")
+    return units
+
+
+def to_si(value: object, dimension: str) -> float:
+    """Convert a JSON value to a float in the reference unit of ``dimension``.
+
+    Parameters
+    ----------
+    value : int, float or str
+        A bare number (already SI) or a string with an explicit unit
+        (``"15 ns"``, ``"113.7 mW"``, ``"3.35 TB/s"``).
+    dimension : str
+        A key of :data:`REFERENCE_UNITS`.
+
+    Raises
+    ------
+    ValueError
+        With a message saying what was expected and what was found; the spec
+        loader adds the file and JSON path.
+    """
+    reference = REFERENCE_UNITS[dimension]
+    if isinstance(value, bool):
+        raise ValueError(f"expected a number or a string with a unit of {dimension}, got {value!r}")
+    if isinstance(value, (int, float)):
+        number = float(value)
+    elif isinstance(value, str):
+        units = registry()
+        try:
+            quantity = units.Quantity(value.strip())
+        except Exception as exc:  # pint raises several unrelated types for unparsable text
+            raise ValueError(f"cannot parse {value!r} as a quantity ({exc.__class__.__name__})") from None
+        if isinstance(quantity, (int, float)):
+            number = float(quantity)
+            if dimension != "dimensionless":
+                raise ValueError(f"expected a unit of {dimension} ({reference}), got a bare string {value!r}")
+        elif not quantity.is_compatible_with(reference):
+            raise ValueError(
+                f"expected a unit of {dimension} (like {reference}), got {value!r} "
+                f"of dimension {quantity.dimensionality}"
+            )
+        else:
+            number = float(quantity.to(reference).magnitude)
+    else:
+        raise ValueError(f"expected a number or a string with a unit of {dimension}, got {type(value).__name__}")
+    if not math.isfinite(number):
+        raise ValueError(f"expected a finite number, got {value!r}")
+    return number
+
+
+def format_si(value: float, unit: str, digits: int = 4) -> str:
+    """Format ``value`` [unit] with an engineering prefix (``6.15 nJ``)."""
+    if value == 0 or not math.isfinite(value):
+        return f"{value:g} {unit}"
+    prefixes = [(1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"), (1, ""), (1e-3, "m"),
+                (1e-6, "µ"), (1e-9, "n"), (1e-12, "p"), (1e-15, "f"), (1e-18, "a")]
+    magnitude = abs(value)
+    for scale, prefix in prefixes:
+        if magnitude >= scale * 0.9999999:
+            return f"{value / scale:.{digits}g} {prefix}{unit}"
+    return f"{value:.{digits}g} {unit}"
