@@ -6,27 +6,30 @@ Public API::
     workload = archmodel.load_workload("workloads/gpt2.json")
     result = archmodel.estimate(chip, workload, context=[128, 1024], scope="head")
     result.latency, result.energy, result.energy_by_group, result.area, result.ledger
+
+Names are resolved lazily, so importing a lower layer (``archmodel.specs``)
+does not import the layers above it.
 """
 
-from archmodel.engine import Estimate, estimate
-from archmodel.specs import (
-    ArchmodelError,
-    MappingError,
-    SpecError,
-    UsageError,
-    load_chip,
-    load_workload,
-    with_overrides,
-)
+import importlib
 
-__all__ = [
-    "ArchmodelError",
-    "Estimate",
-    "MappingError",
-    "SpecError",
-    "UsageError",
-    "estimate",
-    "load_chip",
-    "load_workload",
-    "with_overrides",
-]
+_EXPORTS = {
+    "ArchmodelError": "archmodel.specs",
+    "MappingError": "archmodel.specs",
+    "SpecError": "archmodel.specs",
+    "UsageError": "archmodel.specs",
+    "load_chip": "archmodel.specs",
+    "load_workload": "archmodel.specs",
+    "with_overrides": "archmodel.specs",
+    "Estimate": "archmodel.engine",
+    "estimate": "archmodel.engine",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name: str):
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module 'archmodel' has no attribute {name!r}")
+    return getattr(importlib.import_module(module), name)
