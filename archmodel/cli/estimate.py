@@ -27,7 +27,7 @@ def format_area(value: float) -> str:
 
 def print_estimate(result) -> None:
     """A readable table of one estimate."""
-    console = Console()
+    console = Console(width=max(Console().width, 140))
     title = f"{result.chip.name} — {result.workload.name} — scope {result.scope}, batch {result.batch}"
     table = Table(title=title)
     for column in ("context", "latency", "time/token", "energy", "energy/token", *sorted(result.energy_by_group)):
@@ -44,10 +44,26 @@ def print_estimate(result) -> None:
         )
     console.print(table)
     console.print(f"area: {format_area(result.area)}")
+    print_area(console, result)
     for label in result.labels:
         console.print(f"note: {label}")
     for note in result.notes:
         console.print(f"note: {note}")
+
+
+def print_area(console: Console, result) -> None:
+    """Area by component, each with the provenance of its per-instance area."""
+    if not result.area_by_component:
+        return
+    table = Table(title="area by component (bottom-up)")
+    for column in ("component", "area", "per-instance area from"):
+        table.add_column(column)
+    sources = result.source_table
+    for component, area in result.area_by_component.items():
+        rows = sources[(sources.component == component) & sources.path.str.endswith(".area")]
+        origin = "; ".join(f"{row.kind}: {row.text}" for row in rows.itertuples()) or "—"
+        table.add_row(component, format_area(area), origin)
+    console.print(table)
 
 
 @app.command()

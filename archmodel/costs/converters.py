@@ -38,6 +38,10 @@ def dac_write(chip: GainCellChip, tiling: GainCellTiling, op, step: Step) -> Cos
         cycles=duration * chip.clocks.digital,
         clock="digital",
         area={dac_key: 2 * tiling.kv_heads * tiling.padded_head_dim * dac.area},
+        sources={
+            dac_key: ("$.dac.energy_per_conversion", "$.dac.conversion_time", "$.dac.area", "$.schedule.write_overlap"),
+            cell_key: ("$.gain_cell.energy_per_write",),
+        },
     )
 
 
@@ -58,4 +62,5 @@ def window_reload(chip: GainCellChip, tiling: GainCellTiling, op, step: Step) ->
         latency=step.constant(duration),
         cycles=step.constant(duration * chip.clocks.digital),
         clock="digital",
+        sources={key: ("$.dac.energy_per_conversion", "$.gain_cell.energy_per_write", "$.dac.conversion_time")},
     )

@@ -38,6 +38,9 @@ class Cost:
         Silicon area of the unit's instances [m²].
     floor_latency, floor_energy : ndarray or None
         Physical lower bounds of the same work (GPUs: at peak bandwidth) [s], [J].
+    sources : dict[Component, tuple[str, ...]]
+        JSON paths (``$.dac.energy_per_conversion``) of the spec values each
+        component's figures were computed from, to trace them to provenance.
     """
 
     energy: dict[Component, np.ndarray]
@@ -49,6 +52,7 @@ class Cost:
     area: dict[Component, float] = field(default_factory=dict)
     floor_latency: np.ndarray | None = None
     floor_energy: np.ndarray | None = None
+    sources: dict[Component, tuple[str, ...]] = field(default_factory=dict)
 
     def scaled(self, energy_factor: float = 1.0, latency_factor: float = 1.0, area_factor: float = 1.0) -> "Cost":
         """The same cost with energies, events, latencies and areas multiplied."""
@@ -68,6 +72,7 @@ class Cost:
             area=times(self.area, area_factor),
             floor_latency=maybe(self.floor_latency, latency_factor),
             floor_energy=maybe(self.floor_energy, energy_factor),
+            sources=self.sources,
         )
 
 
@@ -76,6 +81,14 @@ def _merge(dicts: list[dict]) -> dict:
     for values in dicts:
         for key, value in values.items():
             merged[key] = merged[key] + value if key in merged else value
+    return merged
+
+
+def _merge_sources(costs: list[Cost]) -> dict:
+    merged: dict = {}
+    for cost in costs:
+        for key, paths in cost.sources.items():
+            merged[key] = tuple(dict.fromkeys(merged.get(key, ()) + tuple(paths)))
     return merged
 
 
@@ -97,6 +110,7 @@ def parallel(costs: list[Cost]) -> Cost:
         area=_merge([c.area for c in costs]),
         floor_latency=_combine_optional([c.floor_latency for c in costs], np.maximum.reduce),
         floor_energy=_combine_optional([c.floor_energy for c in costs], sum),
+        sources=_merge_sources(costs),
     )
 
 
@@ -110,6 +124,7 @@ def serial(costs: list[Cost]) -> Cost:
         area=_merge([c.area for c in costs]),
         floor_latency=_combine_optional([c.floor_latency for c in costs], sum),
         floor_energy=_combine_optional([c.floor_energy for c in costs], sum),
+        sources=_merge_sources(costs),
     )
 
 

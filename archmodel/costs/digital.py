@@ -47,6 +47,8 @@ def digital_periphery(chip: GainCellChip, tiling: GainCellTiling, op, step: Step
         cycles=step.constant(turns * cycles),
         clock="digital",
         area={key: tiling.kv_heads * digital.area},
+        sources={key: ("$.digital.power", "$.digital.adder_stage_cycles", "$.digital.scale_cycles",
+                       "$.digital.control_cycles", "$.digital.area", "$.clocks.digital", "$.signed_readout.counter_steps")},
     )
 
 
@@ -62,4 +64,5 @@ def interconnect(chip: GainCellChip, tiling: GainCellTiling, op, step: Step) -> 
         energy={key: step.constant(bits * link.energy_per_bit)},
         events={key: step.constant(bits)},
         latency=step.zeros(),
+        sources={key: ("$.interconnect.energy_per_bit", "$.interconnect.bits_per_value")},
     )

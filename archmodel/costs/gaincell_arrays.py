@@ -27,7 +27,8 @@ if TYPE_CHECKING:
     from archmodel.mapping.gaincell import GainCellTiling
 
 
-def _array_read(chip, tiling, step, pulse_fraction: float, component: str, group: str) -> Cost:
+def _array_read(chip, tiling, step, activity: str, component: str, group: str) -> Cost:
+    pulse_fraction = getattr(chip.activity, activity)
     reads = tiling.heads * tiling.head_dim * step.live_tokens  # cell reads per sequence
     energy_per_read = chip.gain_cell.energy_per_read * pulse_fraction
     half_cells = tiling.cells / 2  # K or V cells of the layer
@@ -36,17 +37,18 @@ def _array_read(chip, tiling, step, pulse_fraction: float, component: str, group
         events={(component, group): reads},
         latency=step.zeros(),
         area={(component, group): half_cells * chip.gain_cell.area},
+        sources={(component, group): ("$.gain_cell.energy_per_read", f"$.activity.{activity}", "$.gain_cell.area")},
     )
 
 
 def key_array_read(chip: GainCellChip, tiling: GainCellTiling, op, step: Step) -> Cost:
     """Q·Kᵀ in the K arrays: H·d·n reads at the mean query pulse width."""
-    return _array_read(chip, tiling, step, chip.activity.query_pulse_fraction, "key_array", chip.array.key_group)
+    return _array_read(chip, tiling, step, "query_pulse_fraction", "key_array", chip.array.key_group)
 
 
 def value_array_read(chip: GainCellChip, tiling: GainCellTiling, op, step: Step) -> Cost:
     """φ·V in the V arrays: H·n·d reads at the mean φ pulse width."""
-    return _array_read(chip, tiling, step, chip.activity.phi_pulse_fraction, "value_array", chip.array.value_group)
+    return _array_read(chip, tiling, step, "phi_pulse_fraction", "value_array", chip.array.value_group)
 
 
 def refresh(chip: GainCellChip, tiling: GainCellTiling, op, step: Step) -> Cost:
@@ -72,4 +74,6 @@ def refresh(chip: GainCellChip, tiling: GainCellTiling, op, step: Step) -> Cost:
         energy={component: refreshes * energy_per_refresh},
         events={component: refreshes},
         latency=step.zeros(),
+        sources={component: ("$.gain_cell.retention_time", "$.schedule.refresh_threshold",
+                             "$.dac.energy_per_conversion", "$.gain_cell.energy_per_write")},
     )

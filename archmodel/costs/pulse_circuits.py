@@ -51,6 +51,7 @@ def query_pulses(chip: GainCellChip, tiling: GainCellTiling, op, step: Step) -> 
         cycles=cycles,
         clock="pulse",
         area={key: instances * driver.area},
+        sources={key: ("$.query_driver.energy_per_pulse", "$.query_driver.max_pulse_width", "$.query_driver.area")},
     )
 
 
@@ -67,6 +68,7 @@ def charge_to_pulse(chip: GainCellChip, tiling: GainCellTiling, op, step: Step) 
         cycles=cycles,
         clock="pulse",
         area={key: instances * circuit.area},
+        sources={key: ("$.charge_to_pulse.energy_per_conversion", "$.charge_to_pulse.max_pulse_width", "$.charge_to_pulse.area")},
     )
 
 
@@ -88,4 +90,6 @@ def signed_readout(chip: GainCellChip, tiling: GainCellTiling, op, step: Step) -
         cycles=step.constant(turns * readout.counter_steps),
         clock="digital",
         area={key: instances * readout.area},
+        sources={key: ("$.signed_readout.energy_per_conversion", "$.signed_readout.counter_steps",
+                       "$.clocks.digital", "$.signed_readout.area")},
     )

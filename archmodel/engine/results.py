@@ -184,6 +184,30 @@ class Estimate:
         frame.attrs["units"] = AREA_COLUMNS
         return frame
 
+    @functools.cached_property
+    def source_table(self) -> pd.DataFrame:
+        """Every spec value behind each component, with its provenance.
+
+        Columns: component, group, spec (chip or workload file), path, kind
+        (source, derivation, assumption, measurement or "unsourced"), text, value.
+        """
+        rows = []
+        provenance = self.chip.provenance
+        for cost in self.accounting.ops.values():
+            for (component, group), paths in cost.sources.items():
+                for path in paths:
+                    record = provenance.get(path)
+                    rows.append({
+                        "component": component,
+                        "group": group,
+                        "spec": self.chip.file,
+                        "path": path,
+                        "kind": record.kind if record else "unsourced",
+                        "text": record.text if record else "",
+                        "value": str(record.raw) if record else "",
+                    })
+        return pd.DataFrame(rows, columns=["component", "group", "spec", "path", "kind", "text", "value"]).drop_duplicates()
+
     def to_dict(self) -> dict:
         """The JSON form printed by ``archmodel estimate --json``."""
         points = []

@@ -61,3 +61,10 @@ def test_head_area_bottom_up(chip, gpt2):
     cells = result.area_by_component["key_array"] + result.area_by_component["value_array"]
     assert_allclose(cells, 0.131072e-6, rtol=1e-9)
     assert 0.25e-6 < result.area < 0.75e-6  # same order as the paper's ≈0.5 mm² per head
+
+
+def test_every_number_behind_the_estimate_has_a_source(chip, gpt2):
+    """Each spec value a component used is traced to a source, derivation or assumption."""
+    table = estimate(chip, gpt2, context=1024, scope="head").source_table
+    assert len(table) > 20
+    assert set(table["kind"]) <= {"source", "derivation", "assumption", "measurement"}
