@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from archmodel.costs.cost import Cost, Step
+from archmodel.costs.technology import area_factor, energy_factor
 from archmodel.specs.gaincell import GainCellChip
 
 if TYPE_CHECKING:
@@ -31,13 +32,13 @@ def dac_write(chip: GainCellChip, tiling: GainCellTiling, op, step: Step) -> Cos
     overlapped = chip.schedule.write_overlap
     dac_key, cell_key = ("dac", dac.group), ("cell_write", dac.group)
     return Cost(
-        energy={dac_key: writes * dac.energy_per_conversion, cell_key: writes * chip.gain_cell.energy_per_write},
+        energy={dac_key: writes * dac.energy_per_conversion * energy_factor(chip), cell_key: writes * chip.gain_cell.energy_per_write},
         events={dac_key: writes, cell_key: writes},
         latency=step.zeros() if overlapped else duration,
         hidden_latency=duration if overlapped else step.zeros(),
         cycles=duration * chip.clocks.digital,
         clock="digital",
-        area={dac_key: 2 * tiling.kv_heads * tiling.padded_head_dim * dac.area},
+        area={dac_key: 2 * tiling.kv_heads * tiling.padded_head_dim * dac.area * area_factor(chip)},
         sources={
             dac_key: ("$.dac.energy_per_conversion", "$.dac.conversion_time", "$.dac.area", "$.schedule.write_overlap"),
             cell_key: ("$.gain_cell.energy_per_write",),
@@ -57,7 +58,7 @@ def window_reload(chip: GainCellChip, tiling: GainCellTiling, op, step: Step) ->
     key = ("window_reload", dac.group)
     duration = tiling.subtile_width * dac.conversion_time
     return Cost(
-        energy={key: writes * (dac.energy_per_conversion + chip.gain_cell.energy_per_write)},
+        energy={key: writes * (dac.energy_per_conversion * energy_factor(chip) + chip.gain_cell.energy_per_write)},
         events={key: writes},
         latency=step.constant(duration),
         cycles=step.constant(duration * chip.clocks.digital),

@@ -20,6 +20,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from archmodel.costs.cost import Cost, Step
+from archmodel.costs.technology import area_factor, energy_factor
 from archmodel.costs.pulse_circuits import readout_time
 from archmodel.specs.gaincell import GainCellChip
 
@@ -41,12 +42,12 @@ def digital_periphery(chip: GainCellChip, tiling: GainCellTiling, op, step: Step
     turns = tiling.query_heads_per_kv_head
     key = ("digital_control", digital.group)
     return Cost(
-        energy={key: step.constant(tiling.heads * digital.power * active_time)},
+        energy={key: step.constant(tiling.heads * digital.power * energy_factor(chip) * active_time)},
         events={key: step.constant(tiling.heads * active_time * chip.clocks.digital)},
         latency=step.constant(turns * reduce_time),
         cycles=step.constant(turns * cycles),
         clock="digital",
-        area={key: tiling.kv_heads * digital.area},
+        area={key: tiling.kv_heads * digital.area * area_factor(chip)},
         sources={key: ("$.digital.power", "$.digital.adder_stage_cycles", "$.digital.scale_cycles",
                        "$.digital.control_cycles", "$.digital.area", "$.clocks.digital", "$.signed_readout.counter_steps")},
     )
@@ -61,7 +62,7 @@ def interconnect(chip: GainCellChip, tiling: GainCellTiling, op, step: Step) -> 
     bits = (2 * tiling.heads + 2 * tiling.kv_heads) * tiling.head_dim * link.bits_per_value
     key = ("interconnect", link.group)
     return Cost(
-        energy={key: step.constant(bits * link.energy_per_bit)},
+        energy={key: step.constant(bits * link.energy_per_bit * energy_factor(chip))},
         events={key: step.constant(bits)},
         latency=step.zeros(),
         sources={key: ("$.interconnect.energy_per_bit", "$.interconnect.bits_per_value")},

@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from archmodel.costs.cost import Cost, Step
+from archmodel.costs.technology import energy_factor
 from archmodel.specs.gaincell import GainCellChip
 
 if TYPE_CHECKING:
@@ -68,7 +69,7 @@ def refresh(chip: GainCellChip, tiling: GainCellTiling, op, step: Step) -> Cost:
     needed = tiling.window * interval > period
     live_cells = 2 * tiling.kv_heads * tiling.head_dim * step.live_tokens
     refreshes = np.where(needed, live_cells * interval / period, 0.0)
-    energy_per_refresh = chip.dac.energy_per_conversion + chip.gain_cell.energy_per_write
+    energy_per_refresh = chip.dac.energy_per_conversion * energy_factor(chip) + chip.gain_cell.energy_per_write
     component = ("refresh", chip.dac.group)
     return Cost(
         energy={component: refreshes * energy_per_refresh},

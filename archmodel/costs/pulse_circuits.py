@@ -21,6 +21,7 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from archmodel.costs.cost import Cost, Step
+from archmodel.costs.technology import area_factor, energy_factor
 from archmodel.specs.gaincell import GainCellChip
 
 if TYPE_CHECKING:
@@ -45,12 +46,12 @@ def query_pulses(chip: GainCellChip, tiling: GainCellTiling, op, step: Step) -> 
     instances = tiling.kv_heads * tiling.subtiles * tiling.padded_head_dim
     key = ("query_driver", driver.group)
     return Cost(
-        energy={key: pulses * driver.energy_per_pulse},
+        energy={key: pulses * driver.energy_per_pulse * energy_factor(chip)},
         events={key: pulses},
         latency=latency,
         cycles=cycles,
         clock="pulse",
-        area={key: instances * driver.area},
+        area={key: instances * driver.area * area_factor(chip)},
         sources={key: ("$.query_driver.energy_per_pulse", "$.query_driver.max_pulse_width", "$.query_driver.area")},
     )
 
@@ -62,12 +63,12 @@ def charge_to_pulse(chip: GainCellChip, tiling: GainCellTiling, op, step: Step) 
     instances = tiling.kv_heads * tiling.subtiles * tiling.subtile_width
     key = ("charge_to_pulse", circuit.group)
     return Cost(
-        energy={key: conversions * circuit.energy_per_conversion},
+        energy={key: conversions * circuit.energy_per_conversion * energy_factor(chip)},
         events={key: conversions},
         latency=latency,
         cycles=cycles,
         clock="pulse",
-        area={key: instances * circuit.area},
+        area={key: instances * circuit.area * area_factor(chip)},
         sources={key: ("$.charge_to_pulse.energy_per_conversion", "$.charge_to_pulse.max_pulse_width", "$.charge_to_pulse.area")},
     )
 
@@ -84,12 +85,12 @@ def signed_readout(chip: GainCellChip, tiling: GainCellTiling, op, step: Step) -
     instances = tiling.kv_heads * tiling.subtiles * tiling.padded_head_dim
     key = ("signed_readout", readout.group)
     return Cost(
-        energy={key: conversions * readout.energy_per_conversion},
+        energy={key: conversions * readout.energy_per_conversion * energy_factor(chip)},
         events={key: conversions},
         latency=step.constant(turns * readout_time(chip)),
         cycles=step.constant(turns * readout.counter_steps),
         clock="digital",
-        area={key: instances * readout.area},
+        area={key: instances * readout.area * area_factor(chip)},
         sources={key: ("$.signed_readout.energy_per_conversion", "$.signed_readout.counter_steps",
                        "$.clocks.digital", "$.signed_readout.area")},
     )

@@ -28,7 +28,8 @@ from archmodel.specs.quantities import (
 
 
 class Technology(Spec):
-    node: Length = Field(gt=0, description="CMOS technology node [m]")
+    node: Length = Field(gt=0, description="CMOS technology node the chip is evaluated at [m]")
+    reference_node: Length = Field(gt=0, description="node at which the periphery energies and areas below are stated [m]")
     supply_voltage: Voltage = Field(gt=0, description="V_DD [V]")
 
 

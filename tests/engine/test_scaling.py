@@ -133,3 +133,19 @@ def test_json_output_follows_the_documented_schema(chip, gpt2, scope):
                           "energy_by_group_j", "energy_by_component_j", "area_m2"}
     assert_allclose(sum(point["energy_by_group_j"].values()), point["energy_j"], rtol=1e-12)
     assert_allclose(sum(point["energy_by_component_j"].values()), point["energy_j"], rtol=1e-12)
+
+
+def test_technology_node_scales_periphery_not_cells(chip, gpt2):
+    """Periphery follows hwcomponents' Stillmaker-Baas laws; gain cells are device figures."""
+    from hwcomponents.scaling.techscaling import tech_node_area, tech_node_energy
+
+    base = estimate(chip, gpt2, context=1024, scope="head")
+    small = estimate(with_overrides(chip, {"technology.node": "16 nm"}), gpt2, context=1024, scope="head")
+    energy, area = tech_node_energy(16e-9, 28e-9, 0.9), tech_node_area(16e-9, 28e-9)
+    assert 0.2 < energy < 0.6 and 0.3 < area < 0.7  # a smaller node is cheaper (sanity of the law)
+    for component in ("digital_control", "dac", "query_driver", "charge_to_pulse", "signed_readout"):
+        assert_allclose(small.energy_by_component[component] / base.energy_by_component[component], energy, rtol=1e-9)
+        assert_allclose(small.area_by_component[component] / base.area_by_component[component], area, rtol=1e-9)
+    for component in ("key_array", "value_array", "cell_write"):
+        assert_allclose(small.energy_by_component[component], base.energy_by_component[component], rtol=1e-12)
+    assert_allclose(small.area_by_component["key_array"], base.area_by_component["key_array"])
