@@ -74,7 +74,10 @@ def charge_to_pulse(chip: GainCellChip, tiling: GainCellTiling, op, step: Step) 
 
 
 def readout_time(chip: GainCellChip) -> float:
-    """Time of one signed readout count: counter_steps / f_digital [s]."""
+    """Time of one V-column readout [s]: the ADC's conversion time when the chip
+    has one, else the signed counter's counter_steps / f_digital."""
+    if chip.adc is not None:
+        return chip.adc.conversion_time
     return chip.signed_readout.counter_steps / chip.clocks.digital
 
 

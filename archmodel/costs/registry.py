@@ -8,7 +8,7 @@ this registry lacks is an error, never a silent zero.
 
 from __future__ import annotations
 
-from archmodel.costs import converters, digital, gaincell_arrays, pulse_circuits
+from archmodel.costs import adc, converters, digital, gaincell_arrays, pulse_circuits
 
 UNIT_COSTS = {
     "dac_write": converters.dac_write,
@@ -19,6 +19,7 @@ UNIT_COSTS = {
     "query_pulses": pulse_circuits.query_pulses,
     "charge_to_pulse": pulse_circuits.charge_to_pulse,
     "signed_readout": pulse_circuits.signed_readout,
+    "adc_readout": adc.adc_readout,
     "digital_periphery": digital.digital_periphery,
     "interconnect": digital.interconnect,
 }

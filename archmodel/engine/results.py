@@ -189,7 +189,8 @@ class Estimate:
         """Every spec value behind each component, with its provenance.
 
         Columns: component, group, spec (chip or workload file), path, kind
-        (source, derivation, assumption, measurement or "unsourced"), text, value.
+        (source, derivation, assumption, measurement, model — a figure computed
+        by a library model — or "unsourced"), text, value.
         """
         rows = []
         provenance = self.chip.provenance
@@ -197,6 +198,10 @@ class Estimate:
             for (component, group), paths in cost.sources.items():
                 for path in paths:
                     record = provenance.get(path)
+                    if path.startswith("model: "):
+                        rows.append({"component": component, "group": group, "spec": self.chip.file, "path": "",
+                                     "kind": "model", "text": path.removeprefix("model: "), "value": ""})
+                        continue
                     rows.append({
                         "component": component,
                         "group": group,

@@ -7,6 +7,7 @@ Tiling (per KV head):
   slot t mod M, a partial sub-tile would break it, so we refuse rather than pad);
 - head dim d → ceil(d / array.rows) arrays per K (and per V) sub-tile, their
   column lines joined, so a sub-tile still covers ``columns`` tokens;
+- V-column readout: the signed counter, or an ADC when the chip has one;
 - GQA: the g = heads / kv_heads query heads of a KV head take turns on its
   arrays (analog phases repeat g times);
 - batch B: ``replicate`` gives each sequence its own arrays (area × B);
@@ -95,8 +96,6 @@ def tile(chip: GainCellChip, workload: Workload) -> GainCellTiling:
             f"{workload.file}: {path}: must be a multiple of the sub-tile width {width} "
             f"({chip.file} $.array.columns), got {window}"
         )
-    if chip.adc is not None:
-        raise MappingError(f"{chip.file}: $.adc: ADC-based readout is not modelled by the gain-cell mapping; remove it")
     arrays = math.ceil(model.head_dim / chip.array.rows)
     return GainCellTiling(
         window=window,
@@ -118,6 +117,8 @@ def map_gaincell(chip: GainCellChip, workload: Workload, graph: nx.DiGraph) -> P
     mapped, not_mapped = [], []
     for op in ops_in_order(graph):
         units = UNITS_BY_KIND.get(op.kind)
+        if units is not None and chip.adc is not None:
+            units = tuple("adc_readout" if unit == "signed_readout" else unit for unit in units)
         if units is None:
             not_mapped.append(op)
             continue

@@ -120,6 +120,21 @@ class Converter(Component):
     conversion_time: Time = Field(gt=0, description="time of one conversion (and write pulse for a DAC) [s]")
 
 
+class AnalogToDigital(Spec):
+    """An ADC digitising each V-array column of a sub-tile, replacing the signed counter readout.
+
+    When ``energy_per_conversion`` or ``area`` is omitted, it is estimated with
+    hwcomponents-adc (Andrulis et al., arXiv 2404.06553) from bits, node and
+    the throughput the readout phase demands.
+    """
+
+    group: str = Field(min_length=1, description="energy breakdown group")
+    bits: int = Field(ge=4, le=16, description="effective resolution [bit]")
+    conversion_time: Time = Field(gt=0, description="time of one conversion [s]")
+    energy_per_conversion: Energy | None = Field(default=None, ge=0, description="energy of one conversion [J]")
+    area: Area | None = Field(default=None, ge=0, description="area of one ADC [m²]")
+
+
 class DigitalPeriphery(Component):
     """Per-head digital control, sub-tile adder tree, output scaling and routing.
 
@@ -168,7 +183,7 @@ class GainCellChip(Document):
     charge_to_pulse: ChargeToPulse
     signed_readout: SignedReadout
     dac: Converter
-    adc: Converter | None = None
+    adc: AnalogToDigital | None = None
     digital: DigitalPeriphery
     interconnect: Interconnect
     activity: Activity

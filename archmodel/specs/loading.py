@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import json
+import typing
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
@@ -84,9 +85,36 @@ def chip_from_dict(document: dict, file: str = "<dict>") -> BaseModel:
     return validate(model, document, file)
 
 
+def _merge(base: object, update: object) -> object:
+    """Deep-merge ``update`` into ``base``; provenance wrappers and scalars replace whole."""
+    plain = isinstance(base, dict) and isinstance(update, dict) and "value" not in base and "value" not in update
+    if not plain:
+        return update
+    merged = dict(base)
+    for key, value in update.items():
+        merged[key] = _merge(base[key], value) if key in base else value
+    return merged
+
+
+def resolve_extends(document: dict, path: Path, seen: tuple[Path, ...] = ()) -> dict:
+    """Apply ``"extends": "other.json"`` (relative to ``path``): the other file, with this one's fields on top."""
+    if "extends" not in document:
+        return document
+    parent = document["extends"]
+    if not isinstance(parent, str):
+        raise SpecError(str(path), "$.extends", f"expected a file name, got {parent!r}")
+    base_path = (path.parent / parent).resolve()
+    if base_path in seen or base_path == path.resolve():
+        raise SpecError(str(path), "$.extends", f"circular extends through {parent!r}")
+    base = resolve_extends(read_json(base_path), base_path, seen + (path.resolve(),))
+    update = {key: value for key, value in document.items() if key != "extends"}
+    return _merge(base, update)
+
+
 def load_chip(path: str | Path) -> BaseModel:
-    """Load a chip (gain-cell chip or GPU) from a JSON file."""
-    return chip_from_dict(read_json(path), str(path))
+    """Load a chip (gain-cell chip or GPU) from a JSON file (``extends`` resolved)."""
+    path = Path(path)
+    return chip_from_dict(resolve_extends(read_json(path), path), str(path))
 
 
 def load_workload(path: str | Path) -> Workload:
@@ -110,16 +138,14 @@ def with_overrides(spec: BaseModel, overrides: dict[str, object], label: str = "
     records = dict(spec.provenance)
     for dotted, value in overrides.items():
         keys = dotted.split(".")
+        if not _is_optional_field(spec, keys):
+            raise UsageError(f"{spec.file}: unknown spec path {dotted!r} (not a field of {type(spec).__name__})")
         node = document
-        for depth, key in enumerate(keys):
-            if not isinstance(node, dict) or key not in node and depth < len(keys) - 1:
-                raise UsageError(f"{spec.file}: unknown spec path {dotted!r} (no field {'.'.join(keys[:depth + 1])!r})")
-            if depth == len(keys) - 1:
-                if key not in node and not _is_optional_field(spec, keys):
-                    raise UsageError(f"{spec.file}: unknown spec path {dotted!r}")
-                node[key] = value
-            else:
-                node = node[key]
+        for key in keys[:-1]:
+            if not isinstance(node.get(key), dict):
+                node[key] = {}
+            node = node[key]
+        node[keys[-1]] = value
         records[f"$.{dotted}"] = Provenance("assumption", f"{label}: set to {value!r}", value)
     updated = validate(type(spec), document, f"{spec.file} [{label}]")
     updated._provenance = records
@@ -127,10 +153,20 @@ def with_overrides(spec: BaseModel, overrides: dict[str, object], label: str = "
 
 
 def _is_optional_field(spec: BaseModel, keys: list[str]) -> bool:
-    model = type(spec)
-    for key in keys[:-1]:
-        field = model.model_fields.get(key)
-        if field is None or not isinstance(field.annotation, type):
+    """Whether the dotted ``keys`` name a field of the spec classes (present in JSON or not)."""
+    model: object = type(spec)
+    for key in keys:
+        fields = getattr(model, "model_fields", None)
+        if fields is None or key not in fields:
             return False
-        model = field.annotation
-    return keys[-1] in getattr(model, "model_fields", {})
+        model = _model_of(fields[key].annotation)
+    return True
+
+
+def _model_of(annotation: object) -> object:
+    """The pydantic class inside ``annotation`` (``X | None`` → ``X``), else the annotation."""
+    candidates = [annotation, *typing.get_args(annotation)]
+    for candidate in candidates:
+        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
+            return candidate
+    return annotation
