@@ -8,7 +8,6 @@ one line on stderr and exit code 2.
 from __future__ import annotations
 
 import logging
-import sys
 
 import typer
 

@@ -43,7 +43,7 @@ def print_estimate(result) -> None:
             *(format_si(float(value[index] if getattr(value, "ndim", 0) else value), "J") for value in groups.values()),
         )
     console.print(table)
-    console.print(f"area: {format_area(result.area)}")
+    console.print("area: not modelled for this chip" if result.area is None else f"area: {format_area(result.area)}")
     print_area(console, result)
     for label in result.labels:
         console.print(f"note: {label}")

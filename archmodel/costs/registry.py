@@ -9,8 +9,10 @@ this registry lacks is an error, never a silent zero.
 from __future__ import annotations
 
 from archmodel.costs import adc, converters, digital, gaincell_arrays, pulse_circuits
+from archmodel.costs.gpu import gpu_kernel
 
 UNIT_COSTS = {
+    "gpu_kernel": gpu_kernel,
     "dac_write": converters.dac_write,
     "window_reload": converters.window_reload,
     "key_array_read": gaincell_arrays.key_array_read,

@@ -6,9 +6,10 @@ Schedule of one decode step, for one layer:
 - ops run one after another in topological order (latencies add), except
   time a cost model marks as hidden (overlapped writes);
 - heads and sub-tiles run in parallel inside each unit's cost model;
-- layers run one after another (the engine's scope step multiplies by L);
+- layers run one after another (each op counts ``op.layers`` times in the
+  model scope);
 - units that need the time between tokens (refresh) are accounted after
-  the rest of the step: Δt = L × (layer latency).
+  the rest of the step: Δt = Σ_ops layers × latency.
 """
 
 from __future__ import annotations
@@ -31,10 +32,13 @@ class Accounting:
     step: Step
     ops: dict[str, Cost]
 
+    def multiplicity(self, op_name: str) -> int:
+        """How many times ``op_name`` runs in one decode step (its layer count) [-]."""
+        return self.plan_ops[op_name].layers
+
     @property
-    def layer_latency(self) -> np.ndarray:
-        """Critical path of one layer for the batch [s]."""
-        return sum(cost.latency for cost in self.ops.values())
+    def plan_ops(self) -> dict:
+        return {mapped.op.name: mapped.op for mapped in self.plan.mapped}
 
 
 def _unit_cost(plan: Plan, unit: str, op, step: Step) -> Cost:
@@ -55,9 +59,8 @@ def account(plan: Plan, context: np.ndarray) -> Accounting:
     }
     late = [mapped for mapped in plan.mapped if mapped.after_latency]
     if late:
-        layers = plan.workload.model.layers
-        layer_latency = sum(cost.latency for cost in ops.values())
-        timed = Step(context, step.live_tokens, token_interval=layers * layer_latency)
+        step_latency = sum(ops[mapped.op.name].latency * mapped.op.layers for mapped in plan.mapped)
+        timed = Step(context, step.live_tokens, token_interval=step_latency)
         for mapped in late:
             extra = [_unit_cost(plan, unit, mapped.op, timed) for unit in mapped.after_latency]
             ops[mapped.op.name] = parallel([ops[mapped.op.name], *extra])

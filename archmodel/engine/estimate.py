@@ -8,7 +8,8 @@ from __future__ import annotations
 import numpy as np
 
 from archmodel.engine.account import account
-from archmodel.engine.results import Estimate, scope_factors
+from archmodel.engine.results import Estimate
+from archmodel.engine.schema import SCOPES
 from archmodel.graph.build import build_graph
 from archmodel.mapping import map_workload
 from archmodel.specs.errors import UsageError
@@ -45,7 +46,8 @@ def estimate(chip, workload, context=1024, batch: int | None = None, scope: str 
         One attention head, one layer, or all layers.
     """
     contexts = context_array(context)
-    factors_check = scope_factors(scope, workload.model.heads, workload.model.layers)
+    if scope not in SCOPES:
+        raise UsageError(f"unknown scope {scope!r}; expected one of {', '.join(SCOPES)}")
     if batch is not None:
         if isinstance(batch, bool) or not isinstance(batch, (int, np.integer)) or batch < 1:
             raise UsageError(f"batch must be a positive integer, got {batch!r}")
@@ -55,4 +57,4 @@ def estimate(chip, workload, context=1024, batch: int | None = None, scope: str 
     plan = map_workload(chip, workload, graph)
     accounting = account(plan, contexts)
     labels = tuple(getattr(plan.tiling, "labels", ()))
-    return Estimate(chip, workload, scope, accounting, factors_check, labels)
+    return Estimate(chip, workload, scope, accounting, labels)

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from archmodel.costs.cost import Cost
 from archmodel.engine.account import Accounting
 from archmodel.engine.schema import AREA_COLUMNS, LEDGER_COLUMNS, PHASE_COLUMNS, SCOPES
 from archmodel.specs.errors import UsageError
@@ -15,23 +16,34 @@ from archmodel.specs.errors import UsageError
 
 @dataclass(frozen=True)
 class ScopeFactors:
-    """Multipliers from one layer's cost to the requested scope [-]."""
+    """Multipliers from one op's cost (one layer, whole batch) to the requested scope [-]."""
 
     energy: float
     latency: float
     area: float
 
 
-def scope_factors(scope: str, heads: int, layers: int) -> ScopeFactors:
-    """head: one of the layer's H heads (heads run in parallel, so latency is the layer's);
-    layer: one layer; model: L layers in sequence, each with its own arrays."""
+#: the factors of an op outside the scope
+EXCLUDED = ScopeFactors(0.0, 0.0, 0.0)
+
+
+def scope_factors(scope: str, heads: int, op) -> ScopeFactors:
+    """How ``op`` counts in ``scope``.
+
+    head: one of the layer's H heads (heads run in parallel, so latency is the
+    layer's); layer: one decoder layer; model: every op ``op.layers`` times
+    in sequence, each layer with its own arrays.  Ops outside the decoder
+    layers (embedding, final norm, LM head) count only in the model scope.
+    """
+    if scope not in SCOPES:
+        raise UsageError(f"unknown scope {scope!r}; expected one of {', '.join(SCOPES)}")
+    if scope == "model":
+        return ScopeFactors(float(op.layers), float(op.layers), float(op.layers))
+    if not op.in_layer:
+        return EXCLUDED
     if scope == "head":
         return ScopeFactors(1 / heads, 1.0, 1 / heads)
-    if scope == "layer":
-        return ScopeFactors(1.0, 1.0, 1.0)
-    if scope == "model":
-        return ScopeFactors(float(layers), float(layers), float(layers))
-    raise UsageError(f"unknown scope {scope!r}; expected one of {', '.join(SCOPES)}")
+    return ScopeFactors(1.0, 1.0, 1.0)
 
 
 @dataclass(frozen=True)
@@ -48,8 +60,19 @@ class Estimate:
     workload: object
     scope: str
     accounting: Accounting
-    factors: ScopeFactors
     labels: tuple[str, ...] = field(default_factory=tuple)
+
+    @functools.cached_property
+    def costs(self) -> dict[str, Cost]:
+        """Each mapped op's cost scaled to the scope (ops outside it dropped)."""
+        heads = self.workload.model.heads
+        scaled = {}
+        for mapped in self.accounting.plan.mapped:
+            factors = scope_factors(self.scope, heads, mapped.op)
+            if factors != EXCLUDED:
+                cost = self.accounting.ops[mapped.op.name]
+                scaled[mapped.op.name] = cost.scaled(factors.energy, factors.latency, factors.area)
+        return scaled
 
     @property
     def context(self) -> np.ndarray:
@@ -62,7 +85,7 @@ class Estimate:
     @property
     def latency(self) -> np.ndarray:
         """Decode-step latency [s]."""
-        return self.accounting.layer_latency * self.factors.latency
+        return sum((cost.latency for cost in self.costs.values()), np.zeros_like(self.context))
 
     @property
     def time_per_token(self) -> np.ndarray:
@@ -73,18 +96,18 @@ class Estimate:
     def energy_by_component(self) -> dict[str, np.ndarray]:
         """Energy of the step per component [J]."""
         totals: dict[str, np.ndarray] = {}
-        for cost in self.accounting.ops.values():
+        for cost in self.costs.values():
             for (component, _group), energy in cost.energy.items():
-                totals[component] = totals.get(component, 0.0) + energy * self.factors.energy
+                totals[component] = totals.get(component, 0.0) + energy
         return totals
 
     @functools.cached_property
     def energy_by_group(self) -> dict[str, np.ndarray]:
         """Energy of the step per breakdown group [J]."""
         totals: dict[str, np.ndarray] = {}
-        for cost in self.accounting.ops.values():
+        for cost in self.costs.values():
             for (_component, group), energy in cost.energy.items():
-                totals[group] = totals.get(group, 0.0) + energy * self.factors.energy
+                totals[group] = totals.get(group, 0.0) + energy
         return totals
 
     @property
@@ -101,31 +124,33 @@ class Estimate:
     def area_by_component(self) -> dict[str, float]:
         """Silicon area per component [m²]."""
         totals: dict[str, float] = {}
-        for cost in self.accounting.ops.values():
+        for cost in self.costs.values():
             for (component, _group), area in cost.area.items():
-                totals[component] = totals.get(component, 0.0) + area * self.factors.area
+                totals[component] = totals.get(component, 0.0) + area
         return totals
 
     @property
-    def area(self) -> float:
-        """Total silicon area of the scope [m²]."""
+    def area(self) -> float | None:
+        """Total silicon area of the scope [m²]; None where the chip kind models no area (GPUs)."""
+        if not self.area_by_component:
+            return None
         return float(sum(self.area_by_component.values()))
 
     @property
     def floor_latency(self) -> np.ndarray | None:
         """Physical lower bound of the latency, where the chip kind defines one [s]."""
-        floors = [cost.floor_latency for cost in self.accounting.ops.values()]
+        floors = [cost.floor_latency for cost in self.costs.values()]
         if any(floor is None for floor in floors) or not floors:
             return None
-        return sum(floors) * self.factors.latency
+        return sum(floors)
 
     @property
     def floor_energy(self) -> np.ndarray | None:
         """Physical lower bound of the energy, where the chip kind defines one [J]."""
-        floors = [cost.floor_energy for cost in self.accounting.ops.values()]
+        floors = [cost.floor_energy for cost in self.costs.values()]
         if any(floor is None for floor in floors) or not floors:
             return None
-        return sum(floors) * self.factors.energy
+        return sum(floors)
 
     @property
     def not_mapped(self) -> list[str]:
@@ -140,7 +165,7 @@ class Estimate:
     def ledger(self) -> pd.DataFrame:
         """Energy per (context, op, component): the tidy long table [J]."""
         blocks = []
-        for op, cost in self.accounting.ops.items():
+        for op, cost in self.costs.items():
             for (component, group), energy in cost.energy.items():
                 events = cost.events.get((component, group), np.full_like(self.context, np.nan))
                 blocks.append(pd.DataFrame({
@@ -148,8 +173,8 @@ class Estimate:
                     "op": op,
                     "component": component,
                     "group": group,
-                    "events": np.broadcast_to(events * self.factors.energy, self.context.shape),
-                    "energy": np.broadcast_to(energy * self.factors.energy, self.context.shape),
+                    "events": np.broadcast_to(events, self.context.shape),
+                    "energy": np.broadcast_to(energy, self.context.shape),
                 }))
         frame = pd.concat(blocks, ignore_index=True)[list(LEDGER_COLUMNS)]
         frame.attrs["units"] = LEDGER_COLUMNS
@@ -160,13 +185,13 @@ class Estimate:
         """Latency per (context, op) on the critical path, and hidden time [s]."""
         blocks = []
         nan = np.full_like(self.context, np.nan)
-        for op, cost in self.accounting.ops.items():
+        for op, cost in self.costs.items():
             blocks.append(pd.DataFrame({
                 "context": self.context.astype(np.int64),
                 "op": op,
-                "latency": cost.latency * self.factors.latency,
-                "hidden_latency": (cost.hidden_latency if cost.hidden_latency is not None else nan * 0) * self.factors.latency,
-                "cycles": (cost.cycles if cost.cycles is not None else nan) * self.factors.latency,
+                "latency": cost.latency,
+                "hidden_latency": cost.hidden_latency if cost.hidden_latency is not None else np.zeros_like(self.context),
+                "cycles": (cost.cycles if cost.cycles is not None else nan),
                 "clock": cost.clock,
             }))
         frame = pd.concat(blocks, ignore_index=True)[list(PHASE_COLUMNS)]
@@ -177,9 +202,9 @@ class Estimate:
     def area_table(self) -> pd.DataFrame:
         """Area per component [m²]."""
         rows = []
-        for cost in self.accounting.ops.values():
+        for cost in self.costs.values():
             for (component, group), area in cost.area.items():
-                rows.append({"component": component, "group": group, "area": area * self.factors.area})
+                rows.append({"component": component, "group": group, "area": area})
         frame = pd.DataFrame(rows, columns=list(AREA_COLUMNS))
         frame.attrs["units"] = AREA_COLUMNS
         return frame
@@ -194,7 +219,7 @@ class Estimate:
         """
         rows = []
         provenance = self.chip.provenance
-        for cost in self.accounting.ops.values():
+        for cost in self.costs.values():
             for (component, group), paths in cost.sources.items():
                 for path in paths:
                     record = provenance.get(path)

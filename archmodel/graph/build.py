@@ -66,9 +66,9 @@ def _model_ops(workload: Workload) -> list[Op]:
     m = workload.model
     D = m.d_model
     return [
-        Op("embedding", "embedding", 1, weight_elements=D, activation_elements=D, shape={"x": [D]}),
-        Op("final_norm", "final_norm", 1, flops=5 * D, weight_elements=2 * D, activation_elements=2 * D, shape={"x": [D]}),
-        Op("lm_head", "lm_head", 1, flops=2 * D * m.vocab, weight_elements=D * m.vocab,
+        Op("embedding", "embedding", 1, in_layer=False, weight_elements=D, activation_elements=D, shape={"x": [D]}),
+        Op("final_norm", "final_norm", 1, in_layer=False, flops=5 * D, weight_elements=2 * D, activation_elements=2 * D, shape={"x": [D]}),
+        Op("lm_head", "lm_head", 1, in_layer=False, flops=2 * D * m.vocab, weight_elements=D * m.vocab,
            activation_elements=D + m.vocab, shape={"W_lm": [D, m.vocab]}),
     ]
 

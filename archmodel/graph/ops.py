@@ -49,6 +49,8 @@ class Op:
         One of :data:`OP_KINDS`.
     layers : int
         How many identical layers run this op (1 for ops outside the layers) [-].
+    in_layer : bool
+        Part of a decoder layer (False for embedding, final norm, LM head).
     flops, flops_per_token : float
         Floating-point operations (a multiply-add is 2) per sequence: fixed
         part [FLOP] and part per live token [FLOP/token].
@@ -67,6 +69,7 @@ class Op:
     name: str
     kind: str
     layers: int
+    in_layer: bool = True
     flops: float = 0.0
     flops_per_token: float = 0.0
     weight_elements: float = 0.0

@@ -138,4 +138,5 @@ def map_gaincell(chip: GainCellChip, workload: Workload, graph: nx.DiGraph) -> P
         batch_energy_factor=workload.batch,
         batch_latency_factor=tiling.sequential_sequences,
         batch_area_factor=tiling.array_copies,
+        replicates_per_sequence=tiling.batch_policy == "replicate",
     )

@@ -30,7 +30,8 @@ class Plan:
     Unit costs are for one layer; the ``batch_*_factor`` fields turn them into
     the whole batch's (gain-cell costs are per sequence: energy × B, area × B
     when replicated, latency × B when time-multiplexed; GPU costs already
-    cover the batch: all 1).
+    cover the batch: all 1).  ``replicates_per_sequence``: each sequence has
+    its own hardware, so a per-sequence figure is the fair comparison.
     """
 
     chip: object
@@ -42,3 +43,4 @@ class Plan:
     batch_energy_factor: float = 1.0
     batch_latency_factor: float = 1.0
     batch_area_factor: float = 1.0
+    replicates_per_sequence: bool = False

@@ -112,9 +112,20 @@ def resolve_extends(document: dict, path: Path, seen: tuple[Path, ...] = ()) -> 
 
 
 def load_chip(path: str | Path) -> BaseModel:
-    """Load a chip (gain-cell chip or GPU) from a JSON file (``extends`` resolved)."""
-    path = Path(path)
-    return chip_from_dict(resolve_extends(read_json(path), path), str(path))
+    """Load a chip (gain-cell chip or GPU) from a JSON file (``extends`` resolved).
+
+    ``PATH#NAME`` selects calibration ``NAME`` of a GPU instead of its default.
+    """
+    text, _, calibration = str(path).partition("#")
+    path = Path(text)
+    chip = chip_from_dict(resolve_extends(read_json(path), path), str(path))
+    if not calibration:
+        return chip
+    from archmodel.specs.gpu import GPU, with_calibration
+
+    if not isinstance(chip, GPU):
+        raise UsageError(f"{path}: only GPU specs have calibrations, cannot select {calibration!r}")
+    return with_calibration(chip, calibration)
 
 
 def load_workload(path: str | Path) -> Workload:
@@ -148,6 +159,7 @@ def with_overrides(spec: BaseModel, overrides: dict[str, object], label: str = "
         node[keys[-1]] = value
         records[f"$.{dotted}"] = Provenance("assumption", f"{label}: set to {value!r}", value)
     updated = validate(type(spec), document, f"{spec.file} [{label}]")
+    updated._file = spec.file
     updated._provenance = records
     return updated
 

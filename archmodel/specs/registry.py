@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 from archmodel.specs.gaincell import GainCellChip
+from archmodel.specs.gpu import GPU
 
 CHIP_KINDS: dict[str, type] = {
     "gaincell_attention": GainCellChip,
+    "gpu": GPU,
 }

@@ -1,0 +1,201 @@
+"""Calibration parameters computed from measurements (never typed to match).
+
+The GPU cost model (:mod:`archmodel.costs.gpu`) of one decode step of a
+measured attention workload, when every op that moves bytes is
+memory-bound (decode attention does ≈0.5 FLOP per byte, two orders below
+every GPU's ridge point; the fit checks it), is linear in t0 and 1/η::
+
+    T = K·t0 + A/η + C                                        [s]
+    K = Σ_op k_op          A = Σ_op Q_op / B_peak             C = Σ_(Q_op = 0) F_op / (κ·F_peak)
+
+A measured calibration fits t0 and 1/η by least squares over its
+measurements (t0 fixed when ``assumed.kernel_overhead`` is given, else
+bounded at ≥ 0); κ is always assumed.  The power above idle, with the DRAM
+devices charged at e_bit per bit, fits P by least squares::
+
+    E_j = 8·e_bit·Q_j + P·T_j     →    P = Σ (E_j − 8·e_bit·Q_j)·T_j / Σ T_j²      [W]
+
+with T_j the model's time.  A predicted calibration keeps η, κ, t0 and the
+kernel structure of a measured one and scales P with the power headroom::
+
+    P_target = P_source · (P_board − P_idle)_target / (P_board − P_idle)_source
+
+An assumed calibration takes η, κ, t0 from the literature and P from a
+board-power fraction φ:  P = φ·P_board − P_idle − 8·e_bit·η·B_peak.
+Every result is checked against :func:`archmodel.specs.gpu.check_physical`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from archmodel.costs.gpu import BITS_PER_BYTE, op_traffic
+from archmodel.graph.build import build_graph, live_tokens, ops_in_order
+from archmodel.specs.errors import SpecError
+from archmodel.specs.gpu import GPU, Calibration, Measurement, Parameters, check_physical, select_calibration
+from archmodel.specs.loading import load_chip, validate
+from archmodel.specs.workload import Workload
+
+
+def measurement_workload(measurement: Measurement, label: str) -> Workload:
+    """The attention-only, full-buffer workload of one measurement (one layer)."""
+    d_model = measurement.heads * measurement.head_dim
+    document = {
+        "name": measurement.label or label,
+        "model": {"layers": 1, "d_model": d_model, "heads": measurement.heads, "kv_heads": measurement.kv_heads,
+                  "head_dim": measurement.head_dim, "d_ff": 4 * d_model, "vocab": 1, "max_context": measurement.kv_slots},
+        "attention": {"kind": "full_buffer", "window": measurement.kv_slots},
+        "dtype": measurement.dtype,
+        "batch": measurement.batch,
+        "scope": "attention",
+    }
+    return validate(Workload, document, label)
+
+
+@dataclass(frozen=True)
+class StepTerms:
+    """The terms of T = K·t0 + A/η + C for one measurement, and what the checks need."""
+
+    kernels: float
+    memory_time: float
+    compute_time: float
+    moved: float
+    memory_terms: tuple[float, ...]
+    compute_terms: tuple[float, ...]
+
+
+def step_terms(gpu: GPU, calibration: Calibration, measurement: Measurement, label: str) -> StepTerms:
+    """K [-], A [s], C [s] and bytes moved Q [byte] of one measured step."""
+    workload = measurement_workload(measurement, label)
+    peak = gpu.peak_compute.get(measurement.dtype)
+    if peak is None:
+        raise SpecError(label, "$.dtype", f"{gpu.short_name} lists no peak compute for {measurement.dtype!r}")
+    compute = calibration.assumed.compute_fraction * peak
+    n = live_tokens(workload, np.array([measurement.kv_slots]))
+    kernels = memory = fixed = moved = 0.0
+    memory_terms, compute_terms = [], []
+    for op in ops_in_order(build_graph(workload)):
+        q, f = (float(x[0]) for x in op_traffic(op, measurement.batch, workload.dtype_bytes, n))
+        kernels += calibration.kernels(op.kind)
+        moved += q
+        if q > 0:
+            memory += q / gpu.memory.bandwidth
+            memory_terms.append(q / gpu.memory.bandwidth)
+            compute_terms.append(f / compute)
+        else:
+            fixed += f / compute
+    return StepTerms(kernels, memory, fixed, moved, tuple(memory_terms), tuple(compute_terms))
+
+
+def _solve_time(terms: list[StepTerms], times: np.ndarray, overhead: float | None) -> tuple[float, float]:
+    """Least-squares (t0 [s], 1/η [-]) of T − C = K·t0 + A·(1/η); t0 ≥ 0."""
+    kernels = np.array([t.kernels for t in terms])
+    memory = np.array([t.memory_time for t in terms])
+    rest = times - np.array([t.compute_time for t in terms])
+    if overhead is None:
+        design = np.column_stack([kernels, memory])
+        (t0, inverse), *_ = np.linalg.lstsq(design, rest, rcond=None)
+        if t0 >= 0:
+            return float(t0), float(inverse)
+        overhead = 0.0
+    remainder = rest - kernels * overhead
+    return overhead, float(np.dot(memory, remainder) / np.dot(memory, memory))
+
+
+def _require_assumed(calibration: Calibration, file: str, path: str, *names: str) -> None:
+    missing = [name for name in names if getattr(calibration.assumed, name) is None]
+    if missing:
+        raise SpecError(file, f"{path}.assumed.{missing[0]}", "required to fit this calibration "
+                        "(decode attention is memory-bound, so κ cannot be fitted from it)")
+
+
+def fit_time(terms: list[StepTerms], times: np.ndarray, calibration: Calibration, file: str, path: str) -> tuple[float, float]:
+    """Fitted bandwidth fraction η [-] and kernel overhead t0 [s]; refuses what is not physical."""
+    overhead = calibration.assumed.kernel_overhead
+    memory = np.array([t.memory_time for t in terms])
+    if overhead is None and np.ptp(memory) <= 1e-9 * np.max(memory):
+        raise SpecError(file, f"{path}.assumed.kernel_overhead", "one measured size cannot separate kernel overhead "
+                        "from bandwidth; give assumed.kernel_overhead or measure at least two sizes")
+    t0, inverse = _solve_time(terms, times, overhead)
+    if inverse <= 1:
+        eta = 1 / inverse if inverse > 0 else float("inf")
+        raise SpecError(file, f"{path}.measurements", f"not physically possible: the measured times need a bandwidth "
+                        f"fraction η = {eta:.4g} > 1 (faster than the peak bandwidth) after {t0:.4g} s per kernel")
+    eta = 1 / inverse
+    for term in terms:
+        if any(m / eta < c for m, c in zip(term.memory_terms, term.compute_terms)):
+            raise SpecError(file, f"{path}.measurements", "an op is compute-bound at the fitted parameters; this fit "
+                            "assumes memory-bound decode attention")
+    return eta, t0
+
+
+def fit_power(gpu: GPU, terms: list[StepTerms], model_times: np.ndarray, energies: list[float | None],
+              file: str, path: str) -> float:
+    """Processor power above idle P [W] from the step energies E_j [J] that were measured."""
+    pairs = [(t, e, term.moved) for t, e, term in zip(model_times, energies, terms) if e is not None]
+    if not pairs:
+        raise SpecError(file, f"{path}.measurements", "no measurement has energy_per_token (power data missing); "
+                        "cannot fit processor_power")
+    times, step_energy, moved = (np.array(column) for column in zip(*pairs))
+    beyond_dram = step_energy - BITS_PER_BYTE * gpu.memory.energy_per_bit * moved
+    power = float(np.dot(beyond_dram, times) / np.dot(times, times))
+    if power < 0:
+        raise SpecError(file, f"{path}.measurements", f"not physically possible: the DRAM energy alone "
+                        f"({gpu.memory.energy_per_bit * 1e12:.3g} pJ/bit) exceeds the measured energy")
+    return power
+
+
+def fit_calibration(gpu: GPU, calibration: Calibration, file: str = "<calibration>", path: str = "$") -> Parameters:
+    """Parameters of a ``measured`` calibration, fitted from its measurements."""
+    _require_assumed(calibration, file, path, "compute_fraction")
+    terms = [step_terms(gpu, calibration, m, f"{file} {path}.measurements[{i}]")
+             for i, m in enumerate(calibration.measurements)]
+    batches = np.array([m.batch for m in calibration.measurements], dtype=float)
+    times = np.array([m.time_per_token for m in calibration.measurements]) * batches
+    eta, t0 = fit_time(terms, times, calibration, file, path)
+    model_times = np.array([t.kernels * t0 + t.memory_time / eta + t.compute_time for t in terms])
+    energies = [None if m.energy_per_token is None else m.energy_per_token * m.batch for m in calibration.measurements]
+    power = fit_power(gpu, terms, model_times, energies, file, path)
+    parameters = Parameters(bandwidth_fraction=eta, compute_fraction=calibration.assumed.compute_fraction,
+                            kernel_overhead=t0, processor_power=power)
+    check_physical(gpu, parameters, file, path)
+    return parameters
+
+
+def transfer_calibration(gpu: GPU, calibration: Calibration, file: str = "<calibration>", path: str = "$") -> Parameters:
+    """Parameters of a ``predicted`` calibration, transferred from the measured GPU it names."""
+    source_gpu = load_chip(Path(file).parent / calibration.transfer.gpu_spec)
+    source = select_calibration(source_gpu, calibration.transfer.calibration).calibration
+    if source.kernels_per_op != calibration.kernels_per_op:
+        raise SpecError(file, f"{path}.kernels_per_op", f"must equal the kernels_per_op of {source.name!r} "
+                        f"({source.kernels_per_op}), the implementation it is transferred from")
+    headroom = (gpu.power.board - gpu.power.idle) / (source_gpu.power.board - source_gpu.power.idle)
+    p = source.parameters
+    parameters = p.model_copy(update={"processor_power": p.processor_power * headroom})
+    check_physical(gpu, parameters, file, path)
+    return parameters
+
+
+def assumed_parameters(gpu: GPU, calibration: Calibration, file: str = "<calibration>", path: str = "$") -> Parameters:
+    """Parameters of an ``assumed`` calibration from its literature figures."""
+    a = calibration.assumed
+    dram = BITS_PER_BYTE * gpu.memory.energy_per_bit * a.bandwidth_fraction * gpu.memory.bandwidth
+    power = a.board_power_fraction * gpu.power.board - gpu.power.idle - dram
+    if power < 0:
+        raise SpecError(file, f"{path}.assumed.board_power_fraction", f"leaves no power for the processor: "
+                        f"{a.board_power_fraction} x {gpu.power.board:.4g} W is below idle plus DRAM power")
+    parameters = Parameters(bandwidth_fraction=a.bandwidth_fraction, compute_fraction=a.compute_fraction,
+                            kernel_overhead=a.kernel_overhead, processor_power=power)
+    check_physical(gpu, parameters, file, path)
+    return parameters
+
+
+#: how each status obtains its parameters
+PARAMETER_RULES = {
+    "measured": fit_calibration,
+    "predicted": transfer_calibration,
+    "assumed": assumed_parameters,
+}

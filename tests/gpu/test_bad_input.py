@@ -1,0 +1,130 @@
+"""Bad GPU input fails loudly, naming file, JSON path, what was expected and what was found."""
+
+from __future__ import annotations
+
+import pytest
+
+from archmodel import MappingError, SpecError, estimate, load_chip, load_workload, with_overrides
+from tests.conftest import WORKLOADS
+
+
+def test_a_calibration_for_another_gpu(gpu_copy, paper_workload):
+    spec, calibration, write = gpu_copy("rtx4090")
+    calibration["gpu"] = "NVIDIA Jetson Nano 4 GB"
+    path = write(spec, calibration)
+    with pytest.raises(SpecError, match=r"rtx4090\.calibration\.json: \$\.gpu: calibration is for 'NVIDIA Jetson Nano 4 GB', "
+                                        r"not for 'NVIDIA GeForce RTX 4090'"):
+        estimate(load_chip(path), paper_workload)
+
+
+def test_a_kv_cache_larger_than_memory(load_gpu, paper_workload):
+    """Batch 1024 of the paper's benchmark holds 1024 × 6.29 MB = 6.44 GB of KV cache > 4 GB."""
+    big = with_overrides(paper_workload, {"batch": 1024}, label="test")
+    with pytest.raises(MappingError, match=r"paper_gpu_benchmark\.json.*: KV cache of 6\.442 GB \(1024 slots, batch 1024, 1 layers, "
+                                           r"float32\) plus weights of 0 GB exceed the 4 GB of memory of NVIDIA Jetson Nano 4 GB "
+                                           r"\(.*jetson_nano\.json \$\.memory\.capacity\)"):
+        estimate(load_gpu("jetson_nano"), big)
+
+
+def test_a_causal_context_beyond_memory(load_gpu, gpt2):
+    """Causal GPT-2 at batch 256, 65,536 tokens: 2·12·12·64·65536·256·2 B = 618 GB of KV cache > 80 GB."""
+    causal = with_overrides(gpt2, {"attention": {"kind": "causal"}, "batch": 256}, label="test")
+    estimate(load_gpu("h100_sxm"), causal, context=[1024])  # fits
+    with pytest.raises(MappingError, match=r"KV cache of 618\.5 GB \(65536 slots, batch 256, 12 layers, float16\)"):
+        estimate(load_gpu("h100_sxm"), causal, context=[1024, 65536])
+
+
+def test_weights_count_when_projections_are_in_scope(load_gpu):
+    """GPT-2-XL in float32 with its projections: ≈6.2 GB of weights do not fit the Jetson Nano's 4 GB."""
+    xl = with_overrides(load_workload(WORKLOADS / "gpt2-xl.json"), {"scope": "full", "dtype": "float32"}, label="test")
+    with pytest.raises(MappingError, match=r"plus weights of 6\.\d+ GB exceed the 4 GB of memory of NVIDIA Jetson Nano"):
+        estimate(load_gpu("jetson_nano"), xl)
+
+
+def test_missing_idle_power(gpu_copy):
+    spec, calibration, write = gpu_copy("rtx4090")
+    del spec["power"]["idle"]
+    with pytest.raises(SpecError, match=r"rtx4090\.json: \$\.power\.idle: required field is missing"):
+        load_chip(write(spec, calibration))
+
+
+def test_missing_power_data_in_a_measured_calibration(gpu_copy, cli):
+    spec, calibration, write = gpu_copy("rtx4090")
+    del calibration["calibrations"][0]["measurements"][0]["energy_per_token"]
+    code, _, err = cli("calibrate", "--chip", write(spec, calibration))
+    assert code == 2
+    assert "rtx4090.calibration.json: $.calibrations[0].measurements: no measurement has energy_per_token " \
+           "(power data missing); cannot fit processor_power" in err
+
+
+def test_malformed_calibration_json(gpu_copy, paper_workload):
+    spec, _, write = gpu_copy("rtx4090")
+    path = write(spec, '{"gpu": "NVIDIA GeForce RTX 4090", "calibrations": [')
+    with pytest.raises(SpecError, match=r"rtx4090\.calibration\.json: \$: malformed JSON at line 1 column \d+"):
+        estimate(load_chip(path), paper_workload)
+
+
+def test_a_calibration_without_parameters(gpu_copy, paper_workload):
+    spec, calibration, write = gpu_copy("rtx4090")
+    del calibration["calibrations"][0]["parameters"]
+    with pytest.raises(SpecError, match=r"\$\.calibrations\[0\]\.parameters: calibration 'paper_pytorch_eager' has no "
+                                        r"parameters yet; run 'archmodel calibrate"):
+        estimate(load_chip(write(spec, calibration)), paper_workload)
+
+
+def test_a_bandwidth_fraction_above_one(gpu_copy):
+    spec, calibration, write = gpu_copy("rtx4090")
+    calibration["calibrations"][0]["parameters"]["bandwidth_fraction"]["value"] = 1.2
+    with pytest.raises(SpecError, match=r"\$\.calibrations\[0\]\.parameters\.bandwidth_fraction: input should be less than "
+                                        r"or equal to 1, got 1\.2"):
+        from archmodel.specs.gpu import select_calibration
+
+        select_calibration(load_chip(write(spec, calibration)))
+
+
+def test_stored_power_above_the_board_limit(gpu_copy, paper_workload):
+    spec, calibration, write = gpu_copy("rtx4090")
+    calibration["calibrations"][0]["parameters"]["processor_power"]["value"] = "500 W"
+    with pytest.raises(SpecError, match=r"\$\.calibrations\[0\]\.parameters: not physically possible: dynamic power 516\.\d W "
+                                        r"exceeds board minus idle power 430 W of NVIDIA GeForce RTX 4090"):
+        estimate(load_chip(write(spec, calibration)), paper_workload)
+
+
+def test_an_unknown_calibration_name(load_gpu):
+    from archmodel.specs.gpu import with_calibration
+
+    with pytest.raises(SpecError, match=r"rtx4090\.json: \$\.calibration\.name: no calibration named 'tensorrt' in .*; "
+                                        r"available: paper_pytorch_eager, flash_decoding_assumed"):
+        with_calibration(load_gpu("rtx4090"), "tensorrt")
+
+
+def test_an_unknown_op_kind_in_kernels(gpu_copy, paper_workload):
+    spec, calibration, write = gpu_copy("rtx4090")
+    calibration["calibrations"][0]["kernels_per_op"]["value"]["softmax"] = 1
+    with pytest.raises(SpecError, match=r"\$\.calibrations\[0\]\.kernels_per_op\.softmax: unknown op kind; expected 'default' or one of"):
+        estimate(load_chip(write(spec, calibration)), paper_workload)
+
+
+def test_repeated_calibration_names(gpu_copy):
+    spec, calibration, write = gpu_copy("rtx4090")
+    calibration["calibrations"][1]["name"] = "paper_pytorch_eager"
+    from archmodel.specs.gpu import select_calibration
+
+    with pytest.raises(SpecError, match=r"\$: calibration names must be unique, repeated: paper_pytorch_eager"):
+        select_calibration(load_chip(write(spec, calibration)))
+
+
+def test_a_prediction_must_keep_the_source_kernels(gpu_copy, cli):
+    spec, calibration, write = gpu_copy("h100_sxm")
+    calibration["calibrations"][0]["kernels_per_op"]["value"]["score"] = 3
+    code, _, err = cli("calibrate", "--chip", write(spec, calibration))
+    assert code == 2 and "$.calibrations[0].kernels_per_op: must equal the kernels_per_op of 'paper_pytorch_eager'" in err
+
+
+def test_cli_prints_one_line_and_exits_2(gpu_copy, cli):
+    spec, calibration, write = gpu_copy("rtx4090")
+    calibration["gpu"] = "another GPU"
+    path = write(spec, calibration)
+    code, out, err = cli("estimate", "--chip", path, "--workload", WORKLOADS / "paper_gpu_benchmark.json")
+    assert code == 2 and out == ""
+    assert err.count("\n") == 1 and "$.gpu: calibration is for 'another GPU'" in err

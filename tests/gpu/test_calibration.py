@@ -1,0 +1,118 @@
+"""Calibrations: stored parameters are what the code computes, fits recover known parameters."""
+
+from __future__ import annotations
+
+import pytest
+from numpy.testing import assert_allclose
+
+from archmodel import SpecError, estimate
+from archmodel.measure.calibrate import recalibrate
+from archmodel.measure.fit import fit_calibration, step_terms
+from archmodel.specs.gpu import Calibration, dynamic_power_bound, select_calibration, with_calibration
+from tests.gpu.conftest import GPU_SPECS
+
+PARAMETERS = ("bandwidth_fraction", "compute_fraction", "kernel_overhead", "processor_power")
+
+
+@pytest.mark.parametrize("path", GPU_SPECS, ids=lambda path: path.stem)
+def test_stored_parameters_are_recomputed_by_code(path, load_gpu):
+    """Every calibration's parameters equal a fresh fit / transfer / derivation (stored to 6 digits)."""
+    gpu = load_gpu(path.stem)
+    _, rows = recalibrate(gpu)
+    from archmodel.specs.gpu import calibration_path, load_calibration_file
+
+    stored = {c.name: c.parameters for c in load_calibration_file(calibration_path(gpu), gpu).calibrations}
+    for row in rows:
+        for name in PARAMETERS:
+            assert_allclose(getattr(stored[row["name"]], name), row[name], rtol=1e-5, err_msg=f"{row['name']}.{name}")
+        assert row["dynamic_power"] <= row["allowed_power"]
+
+
+def _calibration(measurements, overhead=None) -> Calibration:
+    return Calibration.model_validate({
+        "name": "synthetic", "status": "measured", "date": "2026-01-01", "method": "synthetic", "source": "test",
+        "implementation": "test", "kernels_per_op": {"kv_write": 2, "score": 1, "activation": 2, "weighted_sum": 1,
+                                                     "head_reduction": 0, "default": 1},
+        "assumed": {"compute_fraction": 0.5, **({} if overhead is None else {"kernel_overhead": overhead})},
+        "measurements": measurements,
+    })
+
+
+def _synthetic(gpu, eta, t0, power, sizes, energy=True):
+    """Measurements made by the model itself with known η, t0, P."""
+    base = _calibration([{"batch": 1, "heads": 12, "kv_heads": 12, "head_dim": 64, "kv_slots": 64,
+                          "dtype": "float32", "time_per_token": 1.0}])
+    measurements = []
+    for batch, slots in sizes:
+        shape = {"batch": batch, "heads": 12, "kv_heads": 12, "head_dim": 64, "kv_slots": slots, "dtype": "float32"}
+        terms = step_terms(gpu, base, base.measurements[0].model_copy(update=shape), "synthetic")
+        time = terms.kernels * t0 + terms.memory_time / eta + terms.compute_time
+        step_energy = 8 * gpu.memory.energy_per_bit * terms.moved + power * time
+        measurements.append({**shape, "time_per_token": time / batch,
+                             **({"energy_per_token": step_energy / batch} if energy else {})})
+    return measurements
+
+
+def test_a_sweep_recovers_known_parameters(load_gpu):
+    gpu = load_gpu("h100_sxm")
+    measurements = _synthetic(gpu, 0.7, 12e-6, 250.0, [(8, 2048), (16, 4096), (64, 1024), (128, 8192)])
+    fitted = fit_calibration(gpu, _calibration(measurements))
+    assert_allclose([fitted.bandwidth_fraction, fitted.kernel_overhead, fitted.processor_power], [0.7, 12e-6, 250.0],
+                    rtol=1e-9)
+
+
+def test_a_negative_overhead_is_bounded_at_zero(load_gpu):
+    """Times with less intercept than zero overhead: the bounded least squares puts t0 = 0."""
+    gpu = load_gpu("h100_sxm")
+    measurements = _synthetic(gpu, 0.5, 0.0, 100.0, [(8, 2048), (64, 8192)])
+    measurements[0]["time_per_token"] *= 0.9
+    fitted = fit_calibration(gpu, _calibration(measurements))
+    assert fitted.kernel_overhead == 0.0 and 0 < fitted.bandwidth_fraction <= 1
+
+
+def test_one_size_needs_an_assumed_overhead(load_gpu):
+    gpu = load_gpu("h100_sxm")
+    with pytest.raises(SpecError, match=r"\$\.assumed\.kernel_overhead: one measured size cannot separate kernel overhead"):
+        fit_calibration(gpu, _calibration(_synthetic(gpu, 0.5, 5e-6, 100.0, [(64, 1024)])))
+
+
+def test_faster_than_peak_bandwidth_is_not_physical(load_gpu):
+    gpu = load_gpu("h100_sxm")
+    measurements = _synthetic(gpu, 0.5, 0.0, 100.0, [(64, 1024)])
+    measurements[0]["time_per_token"] /= 3
+    with pytest.raises(SpecError, match=r"not physically possible: .*bandwidth fraction η = 1\.50\d* > 1 \(faster than the peak bandwidth\)"):
+        fit_calibration(gpu, _calibration(measurements, overhead=0.0))
+
+
+def test_missing_power_data_is_refused(load_gpu):
+    gpu = load_gpu("h100_sxm")
+    measurements = _synthetic(gpu, 0.5, 5e-6, 100.0, [(64, 1024)], energy=False)
+    with pytest.raises(SpecError, match=r"no measurement has energy_per_token \(power data missing\); cannot fit processor_power"):
+        fit_calibration(gpu, _calibration(measurements, overhead=5e-6))
+
+
+def test_more_power_than_the_board_allows_is_not_physical(load_gpu):
+    gpu = load_gpu("h100_sxm")
+    measurements = _synthetic(gpu, 0.5, 5e-6, 2000.0, [(64, 1024)])
+    with pytest.raises(SpecError, match=r"not physically possible: dynamic power .* exceeds board minus idle power 632 W"):
+        fit_calibration(gpu, _calibration(measurements, overhead=5e-6))
+
+
+def test_another_calibration_can_be_chosen(load_gpu, paper_workload):
+    gpu = load_gpu("rtx4090")
+    flash = with_calibration(gpu, "flash_decoding_assumed")
+    default = estimate(gpu, paper_workload)
+    fused = estimate(flash, paper_workload)
+    assert fused.latency[0] < default.latency[0]
+    assert "flash_decoding_assumed" in fused.labels[0] and "assumed" in fused.labels[0]
+    assert gpu.calibration.name == "paper_pytorch_eager"  # the original spec is unchanged
+
+
+def test_measured_calibrations_are_physically_possible(load_gpu):
+    """Acceptance: achieved bandwidth ≤ peak and dynamic power ≤ board − idle for the paper's two GPUs."""
+    for stem in ("rtx4090", "jetson_nano"):
+        gpu = load_gpu(stem)
+        parameters = select_calibration(gpu).calibration.parameters
+        assert 0 < parameters.bandwidth_fraction <= 1
+        dynamic, allowed = dynamic_power_bound(gpu, parameters)
+        assert dynamic <= allowed
