@@ -1,0 +1,23 @@
+"""``archmodel report``: one self-contained HTML comparison report from a recipe."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from archmodel.cli.app import app
+from archmodel.report import build_report
+
+
+@app.command()
+def report(
+    recipe: Annotated[Path | None, typer.Argument(help="recipe JSON (default: reports/paper_reproduction.json)")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="HTML file (default: the recipe's output)")] = None,
+) -> None:
+    """Write the Plotly comparison report of a recipe as one HTML file that works offline."""
+    built = build_report(recipe, out)
+    counts = ", ".join(f"{number} {noun}{'s' if number != 1 else ''}" for number, noun in
+                       ((built.figures, "figure"), (built.chips, "chip"), (built.scenarios, "scenario")))
+    typer.echo(f"wrote {built.path} ({counts}, {built.seconds:.1f} s)")

@@ -1,0 +1,101 @@
+"""``archmodel sweep``: a grid of chips × workloads × settings × contexts into a table file."""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from archmodel.cli.app import app
+from archmodel.specs import UsageError, load_chip, load_workload
+from archmodel.sweep import Grid, parse_contexts, parse_setting, run_sweep, write_table
+from archmodel.sweep.executors import EXECUTORS
+from archmodel.sweep.grid import parse_values
+from archmodel.sweep.tables_io import table_format
+
+
+class ProgressBar:
+    """A progress bar on stderr that shows only on a terminal, once a sweep has run ``delay`` seconds [s]."""
+
+    def __init__(self, enabled: bool, delay: float = 0.5):
+        self.console = Console(stderr=True)
+        self.enabled = enabled and self.console.is_terminal
+        self.delay = delay
+        self.started = time.monotonic()
+        self.bar: Progress | None = None
+        self.task = None
+
+    def __call__(self, done: int, total: int) -> None:
+        if not self.enabled or (self.bar is None and time.monotonic() - self.started < self.delay):
+            return
+        if self.bar is None:
+            self.bar = Progress(TextColumn("sweep"), BarColumn(), MofNCompleteColumn(), TextColumn("variants"),
+                                TimeElapsedColumn(), console=self.console, transient=True)
+            self.bar.start()
+            self.task = self.bar.add_task("sweep", total=total)
+        self.bar.update(self.task, completed=done)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+def parse_batches(texts: list[str]) -> tuple[int, ...]:
+    """``["1,64", "8"]`` → (1, 64, 8) [sequence]."""
+    values = [value for text in texts for value in parse_values(text)]
+    if texts and not values:
+        raise UsageError("empty sweep: --batch has no values")
+    for value in values:
+        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+            raise UsageError(f"--batch: batch must be a positive integer, got {value!r}")
+    return tuple(dict.fromkeys(values))
+
+
+@app.command()
+def sweep(
+    chip: Annotated[list[Path], typer.Option("--chip", help="chip or GPU spec JSON (repeatable)")],
+    workload: Annotated[list[Path], typer.Option("--workload", help="workload JSON (repeatable)")],
+    out: Annotated[Path, typer.Option("--out", help="results table: .parquet or .csv (written atomically)")],
+    context: Annotated[list[str], typer.Option("--context", help="context length(s): 1024 or 1,2,4 (repeatable)")] = [],
+    contexts: Annotated[list[str], typer.Option("--contexts", help="range FIRST:LAST, FIRST:LAST:STEP, FIRST:LAST:logN or FIRST:LAST:linN, e.g. 1:16384:log64")] = [],
+    settings: Annotated[list[str], typer.Option("--set", help="swept field: chip.PATH=V1,V2 or workload.PATH=V1,V2")] = [],
+    batch: Annotated[list[str], typer.Option("--batch", help="batch size(s): 1 or 1,64 (default: the workload's)")] = [],
+    scope: Annotated[str, typer.Option(help="head, layer or model")] = "layer",
+    executor: Annotated[str, typer.Option(help=f"{', '.join(EXECUTORS)}: auto sends large grids to Dask")] = "auto",
+    workers: Annotated[int, typer.Option(help="Dask worker processes")] = 2,
+    breakdown: Annotated[Path | None, typer.Option(help="also write the energy breakdown (long table) here")] = None,
+    quiet: Annotated[bool, typer.Option("--quiet", help="no progress bar")] = False,
+) -> None:
+    """Sweep context length, batch and spec fields over chips and workloads; write one tidy table."""
+    for path in (out, breakdown):
+        if path is not None:
+            table_format(path)
+    context_texts = [*context, *contexts] or ["1024"]
+    grid = Grid(
+        chips=tuple(load_chip(path) for path in chip),
+        workloads=tuple(load_workload(path) for path in workload),
+        contexts=parse_contexts(context_texts),
+        settings=tuple(parse_setting(text) for text in settings),
+        batches=parse_batches(batch),
+        scope=scope,
+    )
+    started = time.monotonic()
+    bar = ProgressBar(enabled=not quiet)
+    try:
+        result = run_sweep(grid, executor=executor, breakdown=breakdown is not None, progress=bar, workers=workers)
+    finally:
+        bar.close()
+    write_table(result.points, out)
+    if breakdown is not None:
+        write_table(result.energy, breakdown)
+    seconds = time.monotonic() - started
+    typer.echo(
+        f"wrote {out}: {len(result.points):,} rows ({grid.size:,} variants × {grid.contexts.size:,} contexts, "
+        f"{result.executor} executor, {seconds:.1f} s)"
+    )
+    if breakdown is not None:
+        typer.echo(f"wrote {breakdown}: {len(result.energy):,} rows (energy by group and component)")

@@ -1,0 +1,159 @@
+"""What a report shows, in order: each section's figure (built from ReportData) and its text.
+
+Selecting and shaping data for each figure happens here; drawing is in
+:mod:`archmodel.report.figures`; HTML in :mod:`archmodel.report.html`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from archmodel.report.data import ReportData
+from archmodel.report.figures.breakdowns import area_figure, group_bars, published_bars, share_figure
+from archmodel.report.figures.curves import context_figure, ratio_figure
+from archmodel.report.published import SCENARIOS
+
+
+@dataclass(frozen=True)
+class Section:
+    """One figure of the report with its heading and explanation (plain text; the page escapes it)."""
+
+    key: str
+    heading: str
+    text: str
+    figure: go.Figure
+
+
+def _overlay(data: ReportData, quantity: str) -> pd.DataFrame:
+    """Published points of ``quantity`` whose scenario and scope a recipe scenario reproduces."""
+    scopes = {(s.published, s.scope) for s in data.scenarios if s.published}
+    rows = data.comparison[data.comparison["quantity"] == quantity]
+    rows = rows[[(scenario, scope) in scopes for scenario, scope in zip(rows["scenario"], rows["scope"])]]
+    published = data.published.set_index(["device", "scenario", "quantity", "scope", "group"])["location"]
+    return pd.DataFrame({
+        "chip_label": rows["chip_label"],
+        "context": rows["context"],
+        "value": rows["published"],
+        "model": rows["model"],
+        "note": [f"{published[(d, s, q, sc, g)]}<br>{SCENARIOS[s]}" for d, s, q, sc, g in
+                 zip(rows["device"], rows["scenario"], rows["quantity"], rows["scope"], rows["group"])],
+    })
+
+
+def _curves(frame: pd.DataFrame, column: str) -> pd.DataFrame:
+    return frame[["scenario_label", "chip_label", "context"]].assign(value=frame[column].to_numpy())
+
+
+def breakdown_rows(data: ReportData, frame: pd.DataFrame) -> pd.DataFrame:
+    """Rows of the breakdown scenario at the context nearest the recipe's breakdown context."""
+    frame = frame[frame["scenario"] == data.breakdown_scenario]
+    if frame.empty:
+        return frame
+    contexts = frame["context"].unique()
+    nearest = contexts[np.argmin(np.abs(contexts - data.breakdown_context))]
+    return frame[frame["context"] == nearest]
+
+
+def curve_sections(data: ReportData) -> list[Section]:
+    """Latency and energy against context length; ratios to the reference chip when there are others."""
+    reference = data.reference_label
+    per_token = [
+        Section("time", "Time per generated token", _text_time(data),
+                context_figure(_curves(data.points, "time_per_token"), _overlay(data, "time_per_token"), data.colors,
+                               "s", "Time per generated token vs context length", "time per token")),
+        Section("energy", "Energy per generated token", _text_energy(data),
+                context_figure(_curves(data.points, "energy_per_token"), _overlay(data, "energy_per_token"),
+                               data.colors, "J", "Energy per generated token vs context length", "energy per token")),
+    ]
+    if data.ratios.empty:
+        return per_token
+    return per_token + [
+        Section("speedup", f"Speed-up of {reference}",
+                f"Time per token of each chip divided by that of {reference}, same scenario and context "
+                f"(above 1: {reference} is faster). Stars: the paper's ratios; crosses: the model computed the "
+                "paper's way (GPU benchmark, batch 64 amortised, over the analog chip's single sequence).",
+                ratio_figure(_curves(data.ratios, "speedup"), _overlay(data, "speedup"), data.colors,
+                             f"Speed-up: time per token ÷ {reference}'s", "time ratio")),
+        Section("energy_ratio", f"Energy ratio against {reference}",
+                f"Energy per token of each chip divided by that of {reference} (above 1: {reference} spends less).",
+                ratio_figure(_curves(data.ratios, "energy_ratio"), _overlay(data, "energy_ratio"), data.colors,
+                             f"Energy ratio: energy per token ÷ {reference}'s", "energy ratio")),
+    ]
+
+
+def published_sections(data: ReportData) -> list[Section]:
+    """The model next to each published per-token number and the paper's per-head energy breakdown."""
+    sections = []
+    scopes = {(s.published, s.scope) for s in data.scenarios if s.published}
+    rows = data.comparison[data.comparison["quantity"].isin(["time_per_token", "energy_per_token"])]
+    rows = rows[[(s, sc) in scopes for s, sc in zip(rows["scenario"], rows["scope"])]]
+    if not rows.empty:
+        rows = rows.assign(scenario_label=rows["scenario"].map(SCENARIOS))
+        sections.append(Section(
+            "published", "Model vs published per-token figures",
+            "Each device where the paper measured it (hatched: Leroux 2025). GPU numbers are the paper's benchmark "
+            "(batch 64, full 1024-slot buffer, float32), amortised over the batch; the gain-cell chip's are one "
+            "sequence at M = 1024.",
+            published_bars(rows, data.colors, "Model vs Leroux 2025, per token, one attention layer")))
+    groups = data.comparison[(data.comparison["quantity"] == "energy_by_group") & np.isfinite(data.comparison["model"])]
+    if not groups.empty:
+        total = data.comparison[(data.comparison["quantity"] == "energy_per_token") & (data.comparison["scope"] == "head")]
+        table = pd.concat([groups, total.assign(group="total")])[["group", "model", "published"]]
+        sections.append(Section(
+            "groups", "Energy per head by group vs Leroux 2025 Fig. 5",
+            "One head, one token, M = 1024, d = 64: the model's energy groups next to the paper's breakdown.",
+            group_bars(table, "Gain-cell energy per token per head: model vs Leroux 2025 Fig. 5")))
+    return sections
+
+
+def breakdown_sections(data: ReportData) -> list[Section]:
+    """Energy by group and by component, latency by phase, area of the reference chip."""
+    chips = [chip.label for chip in data.chips]
+    energy = breakdown_rows(data, data.energy)
+    phases = breakdown_rows(data, data.phases)
+    phases = phases[phases.groupby("op")["latency"].transform("sum") > 0]
+    context = int(energy["context"].iloc[0]) if not energy.empty else data.breakdown_context
+    scenario = next(s for s in data.scenarios if s.key == data.breakdown_scenario)
+    where = f"{scenario.label}, context {context:,} tokens"
+    areas = data.areas[(data.areas["scenario"] == data.breakdown_scenario) & (data.areas["chip_key"] == data.reference)]
+    total_area = areas["area"].sum()
+    sections = []
+    for breakdown, part_name in (("group", "group"), ("component", "component")):
+        rows = energy[energy["breakdown"] == breakdown]
+        parts = rows[["chip_label"]].assign(part=rows["name"].to_numpy(), value=rows["energy_per_token"].to_numpy())
+        sections.append(Section(
+            f"energy_{breakdown}", f"Energy by {breakdown}",
+            f"Share of each chip's energy per token ({where}); hover for absolute values.",
+            share_figure(parts, chips, "J", f"Energy per token by {breakdown} ({where})", "energy per token", part_name)))
+    parts = phases[["chip_label"]].assign(part=phases["op"].to_numpy(), value=phases["latency"].to_numpy())
+    sections.append(Section(
+        "phases", "Latency by phase",
+        f"Share of each chip's decode-step latency per op on the critical path ({where}); time hidden by overlap "
+        "(e.g. a K/V write during the previous token's compute) is not on the critical path.",
+        share_figure(parts, chips, "s", f"Decode-step latency by phase ({where})", "latency", "phase")))
+    sections.append(Section(
+        "area", f"Area of {data.reference_label}",
+        f"Silicon area per component, scope '{scenario.scope}' ({scenario.label}); total {total_area * 1e6:.4g} mm².",
+        area_figure(areas[["component", "group", "area"]], f"Area of {data.reference_label} by component, "
+                    f"scope {scenario.scope} (total {total_area * 1e6:.4g} mm²)")))
+    return sections
+
+
+def sections(data: ReportData) -> list[Section]:
+    """Every figure section of the report, in reading order."""
+    return curve_sections(data) + published_sections(data) + breakdown_sections(data)
+
+
+def _text_time(data: ReportData) -> str:
+    return ("Wall time of one decode step divided by the batch (for batch 1: the latency one sequence waits for its "
+            "next token). Lines: the model over context length; open diamonds: the model at a single-context "
+            "scenario; stars: the paper's published values, drawn where the recipe reproduces their scenario and scope.")
+
+
+def _text_energy(data: ReportData) -> str:
+    return ("Energy of one decode step for the whole batch divided by the batch. GPU figures in the paper are "
+            "amortised over 64 sequences; the analog chip's are per sequence.")

@@ -1,0 +1,91 @@
+"""Write and read sweep tables as Parquet or CSV, atomically, units included.
+
+Parquet keeps plain column names and stores ``attrs["units"]`` in the
+file's metadata.  CSV has no metadata, so its header names carry the unit
+in brackets (``latency [s]``); :func:`read_table` strips them back off.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import tempfile
+from collections.abc import Callable
+from pathlib import Path
+
+import pandas as pd
+
+from archmodel.specs import UsageError
+
+#: file suffixes :func:`write_table` understands
+FORMATS = (".parquet", ".csv")
+
+_UNIT_HEADER = re.compile(r"^(?P<name>.*?) \[(?P<unit>[^\]]*)\]$")
+
+
+def table_format(path: str | Path) -> str:
+    """``.parquet`` or ``.csv`` from the path's suffix; anything else is a usage error."""
+    suffix = Path(path).suffix.lower()
+    if suffix not in FORMATS:
+        raise UsageError(f"{path}: unknown table format {suffix or '(no suffix)'!r}; expected {' or '.join(FORMATS)}")
+    return suffix
+
+
+def csv_text(frame: pd.DataFrame) -> str:
+    """The table as CSV text with units in the header (``latency [s]``)."""
+    units = frame.attrs.get("units", {})
+    headers = [f"{column} [{units[column]}]" if units.get(column) else column for column in frame.columns]
+    return frame.to_csv(index=False, header=headers)
+
+
+def readable_mode() -> int:
+    """The mode a new file gets under the current umask (temporary files are created 0600)."""
+    umask = os.umask(0)
+    os.umask(umask)
+    return 0o666 & ~umask
+
+
+def atomic_write(path: str | Path, write: Callable[[str], None]) -> Path:
+    """Call ``write(temporary)`` on a temporary file beside ``path``, then rename it to ``path``.
+
+    On any error the temporary file is removed and ``path`` is left as it was.
+    """
+    path = Path(path)
+    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(handle)
+    try:
+        write(temporary)
+        os.chmod(temporary, readable_mode())
+        os.replace(temporary, path)
+    finally:
+        if os.path.exists(temporary):
+            os.remove(temporary)
+    return path
+
+
+def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
+    """Write ``frame`` to ``path`` (Parquet or CSV by suffix), atomically."""
+    path = Path(path)
+    suffix = table_format(path)
+    if not path.parent.is_dir():
+        raise UsageError(f"{path}: folder {str(path.parent)!r} does not exist")
+    if suffix == ".parquet":
+        return atomic_write(path, lambda temporary: frame.to_parquet(temporary, index=False))
+    return atomic_write(path, lambda temporary: Path(temporary).write_text(csv_text(frame), encoding="utf-8"))
+
+
+def read_table(path: str | Path) -> pd.DataFrame:
+    """Read a table written by :func:`write_table`, with ``attrs["units"]`` restored."""
+    path = Path(path)
+    if table_format(path) == ".parquet":
+        return pd.read_parquet(path)
+    frame = pd.read_csv(path)
+    names, units = [], {}
+    for header in frame.columns:
+        match = _UNIT_HEADER.match(header)
+        name, unit = (match["name"], match["unit"]) if match else (header, "")
+        names.append(name)
+        units[name] = unit
+    frame.columns = names
+    frame.attrs["units"] = units
+    return frame

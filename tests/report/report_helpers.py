@@ -1,0 +1,35 @@
+"""Helpers of the report tests: paths of shipped specs and small recipes written to temporary folders."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+GAINCELL = ROOT / "hardware_specs" / "gaincell_leroux2025.json"
+GPT2 = ROOT / "workloads" / "gpt2.json"
+DEFAULT_RECIPE = ROOT / "reports" / "paper_reproduction.json"
+
+
+def small_recipe(**changes) -> dict:
+    """A recipe of the gain-cell chip and a variant of it (no GPU files needed), absolute paths."""
+    recipe = {
+        "title": "Small test report",
+        "chips": [
+            {"key": "gaincell", "file": str(GAINCELL), "published": "gaincell_leroux2025"},
+            {"key": "narrow", "file": str(GAINCELL), "label": "Gain-cell, 32-row arrays", "set": {"array.rows": 32}},
+        ],
+        "reference": "gaincell",
+        "scenarios": [{"key": "decode", "label": "GPT-2, batch 1", "workload": str(GPT2),
+                       "contexts": "1:4096:log16", "batch": 1, "scope": "layer", "published": "gaincell_m1024"}],
+        "breakdown": {"scenario": "decode", "context": 1024},
+    }
+    recipe.update(changes)
+    return recipe
+
+
+def write_recipe(folder: Path, document: dict, name: str = "recipe.json") -> Path:
+    """Write ``document`` as JSON into ``folder``; return its path."""
+    path = folder / name
+    path.write_text(json.dumps(document), encoding="utf-8")
+    return path

@@ -1,0 +1,105 @@
+"""The default report in a real headless Chromium: every figure renders, no console errors, offline.
+
+Uses Debian's Chromium (/usr/bin/chromium) through Playwright with
+``executable_path``; Playwright never downloads a browser.  Skips where
+Chromium is absent, except under CI (env var CI set), where that fails.
+Writes tests/output/report.png: look at it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from pathlib import Path
+
+import pytest
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--disable-sync", "--no-first-run"]
+SCREENSHOT = Path(__file__).resolve().parents[2] / "tests" / "output" / "report.png"
+
+
+def chromium() -> Path:
+    """Path of Chromium, or skip (fail under CI) with how to install it."""
+    found = CHROMIUM if CHROMIUM.exists() else (shutil.which("chromium") and Path(shutil.which("chromium")))
+    if found:
+        return found
+    message = "Chromium not found at /usr/bin/chromium; install it with: apt-get install -y chromium"
+    if os.environ.get("CI"):
+        pytest.fail(message)
+    pytest.skip(message)
+
+
+@pytest.fixture(scope="module")
+def rendered(default_report):
+    """Open the report from disk in headless Chromium; yield (page, console errors, network requests)."""
+    executable = chromium()
+    sync_api = pytest.importorskip("playwright.sync_api")
+    errors, requests = [], []
+    with tempfile.TemporaryDirectory(prefix="archmodel-chromium-") as profile, sync_api.sync_playwright() as playwright:
+        context = playwright.chromium.launch_persistent_context(
+            profile, executable_path=str(executable), headless=True, args=ARGS,
+            viewport={"width": 1366, "height": 900},
+        )
+        try:
+            page = context.new_page()
+            page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+            page.on("pageerror", lambda error: errors.append(str(error)))
+            page.on("request", lambda request: requests.append(request.url))
+            page.goto(default_report.as_uri(), wait_until="load")
+            expected = int(page.get_attribute('meta[name="archmodel-figures"]', "content"))
+            page.wait_for_function(
+                "n => [...document.querySelectorAll('.js-plotly-plot')].filter(e => e.querySelector('svg.main-svg')).length >= n",
+                arg=expected, timeout=20_000)
+            yield page, errors, requests, expected
+        finally:
+            context.close()
+
+
+def test_no_console_errors_and_no_network(rendered):
+    page, errors, requests, _ = rendered
+    assert errors == []
+    external = [url for url in requests if not url.startswith(("file:", "data:", "blob:", "about:"))]
+    assert external == []
+
+
+def test_every_figure_renders_an_svg(rendered):
+    page, _, _, expected = rendered
+    plots = page.eval_on_selector_all(".js-plotly-plot", "els => els.filter(e => e.querySelector('svg.main-svg')).length")
+    assert expected == 10  # four curve figures, two published comparisons, four breakdowns
+    assert plots == expected
+    assert page.locator(".js-plotly-plot").count() == expected
+
+
+def test_titles_and_axis_labels_present(rendered):
+    page, _, _, expected = rendered
+    titles = page.eval_on_selector_all(".js-plotly-plot", "els => els.map(e => (e.querySelector('.gtitle') || {}).textContent || '')")
+    assert len(titles) == expected and all(title.strip() for title in titles)
+    for plot in range(expected):
+        container = page.locator(".js-plotly-plot").nth(plot)
+        x_titles = container.locator(".xtitle, .x2title").all_text_contents()
+        y_titles = container.locator(".ytitle, .y2title").all_text_contents()
+        assert x_titles and all(text.strip() for text in x_titles), titles[plot]
+        assert y_titles and all(text.strip() for text in y_titles), titles[plot]
+    assert "Time per generated token vs context length" in titles
+    assert "time per token [µs]" in page.locator("#figure-time .ytitle").text_content()
+
+
+def test_published_points_are_drawn_next_to_the_curves(rendered):
+    page, _, _, _ = rendered
+    labels = page.locator("#figure-time text").all_text_contents()
+    assert "paper 65 ns" in labels          # gain-cell, Leroux 2025 Fig. 5
+    assert "paper 22.37 µs" in labels       # RTX 4090, paper benchmark
+    assert "paper 488.9 µs" in labels       # Jetson Nano, paper benchmark
+    assert "paper 73.8 nJ" in page.locator("#figure-energy text").all_text_contents()
+
+
+def test_screenshot(rendered):
+    page, _, _, _ = rendered
+    SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOT), full_page=True)
+    assert SCREENSHOT.stat().st_size > 50_000

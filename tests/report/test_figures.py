@@ -1,0 +1,95 @@
+"""Figure functions: DataFrames in, Figures out, readable units, one colour per chip everywhere."""
+
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+import pytest
+from numpy.testing import assert_allclose
+
+from archmodel.report import collect, load_recipe, sections
+from archmodel.report.figures.breakdowns import area_figure, share_figure
+from archmodel.report.figures.curves import context_figure
+from archmodel.report.style import axis_unit, chip_colors, ratio_text
+from report_helpers import DEFAULT_RECIPE
+
+
+@pytest.mark.parametrize(("values", "unit", "expected"), [
+    ([65e-9], "s", "ns"),
+    ([1e-9, 540e-6], "s", "µs"),          # prefix of the largest value; the smallest shows as 0.001
+    ([73.8e-9, 7e-3], "J", "µJ"),         # mJ would show 73.8 nJ as 0.0000738: one step down
+    ([6.15e-9, 1.12e-9], "J", "nJ"),
+    ([7.7e-8, 1.3e-6], "m^2", "mm²"),
+    ([5e-11], "m^2", "µm²"),
+    ([3.0, 40.0], "", ""),
+])
+def test_axis_units(values, unit, expected):
+    assert axis_unit(values, unit)[1] == expected
+
+
+def test_ratio_text():
+    assert [ratio_text(v) for v in (344.4, 7520.3, 97312.2, 1.234)] == ["×344", "×7,520", "×97,300", "×1.23"]
+
+
+def test_chip_colors_keep_choices_and_fill_the_rest():
+    colors = chip_colors(["a", "b", "c"], ["#0072B2", None, None])
+    assert colors["a"] == "#0072B2" and len(set(colors.values())) == 3
+
+
+@pytest.fixture(scope="module")
+def default_sections():
+    return sections(collect(load_recipe(DEFAULT_RECIPE)))
+
+
+def test_every_section_is_a_titled_figure_with_axis_titles(default_sections):
+    assert len(default_sections) == 10
+    for section in default_sections:
+        assert isinstance(section.figure, go.Figure)
+        layout = section.figure.layout
+        assert layout.title.text, section.key
+        assert layout.xaxis.title.text and layout.yaxis.title.text, section.key
+
+
+def test_time_figure_scales_values_to_its_axis_unit(default_sections):
+    figure = next(s.figure for s in default_sections if s.key == "time")
+    assert figure.layout.yaxis.title.text == "time per token [µs]"
+    assert figure.layout.xaxis.type == "log" and figure.layout.yaxis.type == "log"
+    star = next(t for t in figure.data if t.legendgroup == "Leroux 2025 (published)" and t.name == "RTX 4090")
+    assert_allclose(star.y, [22.37])                                  # 22.37 µs, Leroux 2025 §5
+    assert star.text == ("paper 22.37 µs",)
+
+
+def test_colours_are_the_same_for_a_chip_in_every_figure(default_sections):
+    seen: dict[str, set] = {}
+    for section in default_sections[:4]:
+        for trace in section.figure.data:
+            color = trace.line.color if trace.mode == "lines" else trace.marker.color
+            seen.setdefault(trace.name, set()).add(color)
+    assert all(len(colors) == 1 for colors in seen.values()), seen
+    assert seen["RTX 4090"] == {"#D55E00"}
+
+
+def test_context_figure_from_plain_frames():
+    curves = pd.DataFrame({"scenario_label": "s", "chip_label": ["A", "A", "B", "B"],
+                           "context": [1, 10, 1, 10], "value": [1e-9, 2e-9, 5e-9, 6e-9]})
+    overlay = pd.DataFrame({"chip_label": ["A"], "context": [10], "value": [3e-9], "model": [2e-9], "note": ["n"]})
+    figure = context_figure(curves, overlay, {"A": "#000000", "B": "#ffffff"}, "s", "T", "time")
+    assert [trace.name for trace in figure.data] == ["A", "B", "A"]
+    assert_allclose(figure.data[0].y, [1.0, 2.0])                     # in ns
+    assert list(figure.data[0].customdata) == ["1 ns", "2 ns"]
+
+
+def test_share_figure_shares_sum_to_100():
+    parts = pd.DataFrame({"chip_label": ["A", "A", "B"], "part": ["x", "y", "x"], "value": [1e-9, 3e-9, 2e-3]})
+    figure = share_figure(parts, ["A", "B"], "J", "T", "energy", "group")
+    shares = {trace.name: list(trace.x) for trace in figure.data}
+    assert_allclose(shares["x"], [25.0, 100.0])
+    assert_allclose(shares["y"], [75.0, 0.0])
+    assert figure.data[0].customdata[0][0] == "1 nJ"
+
+
+def test_area_figure_in_mm2():
+    areas = pd.DataFrame({"component": ["cells", "digital"], "group": ["qk", "digital"], "area": [0.8e-6, 0.96e-6]})
+    figure = area_figure(areas, "T")
+    assert figure.layout.xaxis.title.text == "area [mm²]"
+    assert_allclose([figure.data[0].x[0], figure.data[1].x[0]], [0.8, 0.96])
