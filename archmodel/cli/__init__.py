@@ -4,15 +4,8 @@ from __future__ import annotations
 
 import sys
 
+from archmodel.cli import emulate, estimate, gpu, report, sweep  # noqa: F401  (each registers its commands)
 from archmodel.cli.app import app, run
-from archmodel.cli import estimate as _estimate  # noqa: F401  (registers commands)
-
-for _module in ("archmodel.cli.gpu", "archmodel.cli.emulate", "archmodel.cli.sweep", "archmodel.cli.report"):
-    try:
-        __import__(_module)
-    except ModuleNotFoundError as _missing:
-        if _missing.name != _module:
-            raise
 
 
 def main() -> None:

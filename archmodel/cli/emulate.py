@@ -1,0 +1,75 @@
+"""``archmodel emulate``: run the chip's functional model on numbers and print fidelity metrics."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from archmodel.cli.app import app
+from archmodel.emulator.cli import run_emulate
+from archmodel.specs.errors import UsageError
+from archmodel.specs.units import to_si
+
+
+def _show(value) -> str:
+    if isinstance(value, float):
+        return f"{value:.4g}"
+    if isinstance(value, list) and len(value) > 8:
+        return f"[{', '.join(_show(item) for item in value[:4])}, … ({len(value)} values)]"
+    return str(value)
+
+
+def _seconds(text: str) -> float:
+    """``--time-per-token`` in seconds: a bare number is seconds, else a string with a unit."""
+    try:
+        value = float(text)
+    except ValueError:
+        try:
+            value = to_si(text, "time")
+        except ValueError as error:
+            raise UsageError(f"--time-per-token: {error}") from None
+    if not value > 0:
+        raise UsageError(f"--time-per-token: must be > 0, got {text!r}")
+    return value
+
+
+@app.command()
+def emulate(
+    chip: Annotated[Path, typer.Option("--chip", help="gain-cell chip spec JSON")],
+    mode: Annotated[str, typer.Option(help="softmax, softmax_window, hardsigmoid, gaincell_linear or gaincell_cubic")],
+    inputs: Annotated[Path | None, typer.Option("--inputs", help="npz with float32 q, k, v (B, H, T, d) and optional scalers")] = None,
+    out: Annotated[Path | None, typer.Option("--out", help="npz receiving y")] = None,
+    window: Annotated[int | None, typer.Option(help="sliding window M [tokens] (default 1024)")] = None,
+    decay_per_step: Annotated[float | None, typer.Option("--decay-per-step", help="leakage λ per token step")] = None,
+    q_levels: Annotated[int | None, typer.Option("--q-levels", help="query levels (default: the chip's)")] = None,
+    kv_levels: Annotated[int | None, typer.Option("--kv-levels", help="K/V levels (default: the chip's)")] = None,
+    out_levels: Annotated[int | None, typer.Option("--out-levels", help="sub-tile output levels (default: the chip's)")] = None,
+    no_quantization: Annotated[bool, typer.Option("--no-quantization", help="ignore the chip's levels (levels given explicitly still apply)")] = False,
+    time_per_token: Annotated[str | None, typer.Option("--time-per-token", help="time between tokens, e.g. '0.78 us': λ = Δt / τ of the chip")] = None,
+    tokens: Annotated[int | None, typer.Option(help="random inputs: tokens T")] = None,
+    heads: Annotated[int | None, typer.Option(help="random inputs: heads H")] = None,
+    batch: Annotated[int | None, typer.Option(help="random inputs: sequences B")] = None,
+    seed: Annotated[int | None, typer.Option(help="random inputs and noise: seed")] = None,
+    path: Annotated[str, typer.Option(help="prefill (all tokens at once) or decode (token by token)")] = "prefill",
+    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+) -> None:
+    """Emulate one attention layer on the chip and compare it with ideal attention."""
+    metrics = run_emulate(chip, mode, inputs=inputs, out=out, window=window, decay_per_step=decay_per_step,
+                          q_levels=q_levels, kv_levels=kv_levels, out_levels=out_levels,
+                          no_quantization=no_quantization, tokens=tokens, heads=heads, batch=batch, seed=seed,
+                          as_json=as_json, path=path,
+                          time_per_token=None if time_per_token is None else _seconds(time_per_token))
+    if as_json:
+        typer.echo(json.dumps(metrics, indent=2))
+        return
+    table = Table(title=f"emulate {metrics['mode']} ({metrics['path']}) on {chip}")
+    table.add_column("metric")
+    table.add_column("value", justify="right")
+    for key, value in metrics.items():
+        table.add_row(key, _show(value))
+    Console(width=120).print(table)

@@ -1,0 +1,75 @@
+"""Inputs of the ``emulate`` command: an npz file, or realistic random q, k, v.
+
+``in.npz`` holds float arrays ``q``, ``k``, ``v`` of shape (B, H, T, d) and,
+optionally, scaler pairs ``a_q, b_q, a_k, b_k, a_v, b_v, a_out, b_out``
+of shape (H,) (each pair complete or absent).
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from archmodel.emulator.scalers import SCALER_NAMES
+from archmodel.emulator.settings import validate_inputs
+from archmodel.specs.errors import UsageError
+
+#: Standard deviation of random q and k: logits q·k/√d then have std 1.5² = 2.25,
+#: the spread of a trained GPT-2 layer's attention logits (a few units).
+RANDOM_QK_STD = 1.5
+
+
+def load_inputs(path: str | Path) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], dict[str, tuple]]:
+    """Read ``(q, k, v)`` and the scaler pairs present, ``{name: (a, b)}``, from an npz file."""
+    name = str(path)
+    try:
+        with np.load(path, allow_pickle=False) as archive:
+            arrays = {key: archive[key] for key in archive.files}
+    except FileNotFoundError:
+        raise UsageError(f"{name}: input file not found") from None
+    except (OSError, ValueError, zipfile.BadZipFile) as exc:
+        raise UsageError(f"{name}: not a readable npz archive of numeric arrays ({exc})") from None
+    missing = [key for key in ("q", "k", "v") if key not in arrays]
+    if missing:
+        raise UsageError(f"{name}: missing array {', '.join(repr(m) for m in missing)}; "
+                         "expected float arrays q, k, v of shape (B, H, T, d)")
+    try:
+        q, k, v = validate_inputs(arrays["q"], arrays["k"], arrays["v"])
+    except UsageError as exc:
+        raise UsageError(f"{name}: {exc}") from None
+    return (q, k, v), _scaler_pairs(arrays, q.shape[1], name)
+
+
+def _scaler_pairs(arrays: dict, heads: int, name: str) -> dict[str, tuple[np.ndarray, np.ndarray]]:
+    pairs = {}
+    for scaler in SCALER_NAMES:
+        keys = (f"a_{scaler}", f"b_{scaler}")
+        present = [key for key in keys if key in arrays]
+        if not present:
+            continue
+        if len(present) == 1:
+            other = keys[1] if present[0] == keys[0] else keys[0]
+            raise UsageError(f"{name}: has {present[0]} but not {other}; give both or neither")
+        pair = tuple(np.asarray(arrays[key]) for key in keys)
+        for key, value in zip(keys, pair):
+            if value.shape != (heads,) or not np.issubdtype(value.dtype, np.number):
+                raise UsageError(f"{name}: {key} must be a numeric array of shape (H,) = ({heads},), got {value.shape}")
+            if not np.all(np.isfinite(value)):
+                raise UsageError(f"{name}: {key} contains NaN or infinite values")
+        pairs[scaler] = pair
+    return pairs
+
+
+def random_inputs(batch: int, heads: int, tokens: int, head_dim: int, seed: int):
+    """Gaussian q, k ~ N(0, 1.5²) and v ~ N(0, 1), float32 (B, H, T, d), from ``seed``."""
+    for label, value in (("batch", batch), ("heads", heads), ("tokens", tokens)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise UsageError(f"{label} must be a positive integer, got {value!r}")
+    generator = np.random.default_rng(seed)
+    shape = (batch, heads, tokens, head_dim)
+    q = RANDOM_QK_STD * generator.standard_normal(shape, dtype=np.float32)
+    k = RANDOM_QK_STD * generator.standard_normal(shape, dtype=np.float32)
+    v = generator.standard_normal(shape, dtype=np.float32)
+    return q, k, v

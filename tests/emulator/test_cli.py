@@ -1,0 +1,117 @@
+"""``run_emulate``: the function behind ``archmodel emulate``."""
+
+import json
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from archmodel.emulator import Scalers, attention
+from archmodel.emulator.cli import METRIC_KEYS, run_emulate
+from archmodel.specs import UsageError
+
+from .conftest import random_qkv
+
+SMALL = dict(tokens=80, heads=2, batch=1, window=64)
+
+
+def test_random_inputs_metrics_and_output(chip_path, tmp_path):
+    out = tmp_path / "out.npz"
+    metrics = run_emulate(chip_path, "gaincell_cubic", out=out, seed=3, **SMALL)
+    assert tuple(metrics) == METRIC_KEYS
+    json.dumps(metrics)  # JSON-ready
+    assert (metrics["q_levels"], metrics["kv_levels"], metrics["out_levels"]) == (16, 8, 32)  # the chip's
+    assert metrics["head_dim"] == 64 and metrics["window"] == 64 and metrics["calibrated_scalers"] == ["q", "k", "v", "out"]
+    # relative error ≤ 1 (a least-squares read-out never does worse than predicting the mean), cosines in [-1, 1]
+    assert 0 < metrics["relative_l2_error_vs_ideal"] <= 1 and 0 < metrics["relative_l2_error_vs_linear"] <= 1
+    assert -1 <= metrics["mean_cosine_similarity_vs_ideal"] <= 1
+    for key in ("clipped_fraction_q", "phi_zero_fraction", "phi_saturated_fraction", "subtile_saturated_fraction",
+                "query_pulse_fraction", "phi_pulse_fraction"):
+        assert 0 <= metrics[key] <= 1
+    with np.load(out) as archive:
+        assert archive.files == ["y"] and archive["y"].shape == (1, 2, 80, 64) and archive["y"].dtype == np.float32
+    assert [p.name for p in tmp_path.iterdir()] == ["out.npz"]  # no temporary file left behind
+
+
+def test_linear_mode_is_its_own_linear_reference(chip_path):
+    metrics = run_emulate(chip_path, "gaincell_linear", **SMALL)
+    assert metrics["relative_l2_error_vs_linear"] == 0.0 and metrics["mean_cosine_similarity_vs_linear"] == 1.0
+
+
+def test_ideal_mode_against_itself(chip_path):
+    metrics = run_emulate(chip_path, "softmax_window", **SMALL)
+    assert metrics["relative_l2_error_vs_ideal"] == 0.0
+    assert metrics["q_levels"] is None and metrics["phi_zero_fraction"] is None and metrics["calibrated_scalers"] == []
+
+
+def test_inputs_with_scalers_are_used_as_given(chip_path, tmp_path):
+    q, k, v = random_qkv(tokens=70, dim=64, seed=9)
+    scalers = Scalers.initial(2).with_pair("out", np.array([2.0, 3.0]), np.array([0.0, 0.1]))
+    np.savez(tmp_path / "in.npz", q=q, k=k, v=v, **scalers.as_dict())
+    out = tmp_path / "out.npz"
+    metrics = run_emulate(chip_path, "gaincell_cubic", inputs=tmp_path / "in.npz", out=out, window=64,
+                          decay_per_step=1e-3, no_quantization=True, path="decode")
+    assert metrics["calibrated_scalers"] == [] and metrics["q_levels"] is None and metrics["path"] == "decode"
+    expected = attention(q, k, v, mode="gaincell_cubic", window=64, decay_per_step=1e-3, scalers=scalers)
+    with np.load(out) as archive:
+        assert_allclose(archive["y"], expected, rtol=0, atol=1e-6)
+
+
+def test_out_file_is_replaced_whole(chip_path, tmp_path):
+    out = tmp_path / "out.npz"
+    out.write_bytes(b"old")
+    run_emulate(chip_path, "hardsigmoid", out=out, **SMALL)
+    with np.load(out) as archive:
+        assert archive["y"].shape == (1, 2, 80, 64)
+
+
+@pytest.mark.parametrize("arrays, message", [
+    (dict(q=1, k=1), r"missing array 'v'; expected float arrays q, k, v"),
+    (dict(q=1, k=1, v=1, a_q=np.ones(2)), "has a_q but not b_q"),
+])
+def test_bad_npz(chip_path, tmp_path, arrays, message):
+    q, _, _ = random_qkv(tokens=4)
+    np.savez(tmp_path / "in.npz", **{name: q for name, value in arrays.items() if name in "qkv"},
+             **{name: value for name, value in arrays.items() if name not in "qkv"})
+    with pytest.raises(UsageError, match=message):
+        run_emulate(chip_path, "gaincell_linear", inputs=tmp_path / "in.npz")
+
+
+def test_unreadable_inputs_and_outputs(chip_path, tmp_path):
+    (tmp_path / "in.npz").write_text("not a zip")
+    with pytest.raises(UsageError, match="not a readable npz archive"):
+        run_emulate(chip_path, "gaincell_linear", inputs=tmp_path / "in.npz")
+    with pytest.raises(UsageError, match="input file not found"):
+        run_emulate(chip_path, "gaincell_linear", inputs=tmp_path / "missing.npz")
+    with pytest.raises(UsageError, match="its folder does not exist"):
+        run_emulate(chip_path, "gaincell_linear", out=tmp_path / "no" / "out.npz", **SMALL)
+
+
+def test_shape_options_only_without_inputs(chip_path, tmp_path):
+    q, k, v = random_qkv(tokens=4)
+    np.savez(tmp_path / "in.npz", q=q, k=k, v=v)
+    with pytest.raises(UsageError, match="tokens, heads only apply to random inputs"):
+        run_emulate(chip_path, "gaincell_linear", inputs=tmp_path / "in.npz", tokens=4, heads=2)
+
+
+def test_bad_mode_fails_before_any_work(chip_path):
+    with pytest.raises(UsageError, match="unknown mode"):
+        run_emulate(chip_path, "gaincell_quartic", tokens=10**9)
+
+
+
+def test_cli_time_per_token_sets_leakage_from_the_chip_retention(chip_path, capsys):
+    """λ = Δt / τ = 0.78 µs / 5 ms = 1.56e-4 (paper.md §3 gives 1.6e-4 per step from the same numbers)."""
+    from archmodel.cli import run
+
+    code = run(["emulate", "--chip", str(chip_path), "--mode", "gaincell_linear", "--tokens", "64", "--heads", "2",
+                "--time-per-token", "0.78 us", "--json"])
+    assert code == 0
+    assert_allclose(json.loads(capsys.readouterr().out)["decay_per_step"], 0.78e-6 / 5e-3, rtol=1e-9)
+
+
+def test_cli_time_per_token_of_the_wrong_unit(chip_path, capsys):
+    from archmodel.cli import run
+
+    code = run(["emulate", "--chip", str(chip_path), "--mode", "gaincell_linear", "--time-per-token", "3 mW"])
+    assert code == 2 and "--time-per-token: expected a unit of time" in capsys.readouterr().err
