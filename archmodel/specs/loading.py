@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import copy
 import json
-import typing
 from pathlib import Path
 
 from pydantic import BaseModel, ValidationError
 
 from archmodel.specs.errors import SpecError, UsageError, json_path
+from archmodel.specs.fields import field_info
 from archmodel.specs.provenance import Provenance, extract_provenance
 from archmodel.specs.registry import CHIP_KINDS
 from archmodel.specs.workload import Workload
@@ -149,7 +149,7 @@ def with_overrides(spec: BaseModel, overrides: dict[str, object], label: str = "
     records = dict(spec.provenance)
     for dotted, value in overrides.items():
         keys = dotted.split(".")
-        if not _is_optional_field(spec, keys):
+        if field_info(type(spec), dotted) is None:
             raise UsageError(f"{spec.file}: unknown spec path {dotted!r} (not a field of {type(spec).__name__})")
         node = document
         for key in keys[:-1]:
@@ -162,23 +162,3 @@ def with_overrides(spec: BaseModel, overrides: dict[str, object], label: str = "
     updated._file = spec.file
     updated._provenance = records
     return updated
-
-
-def _is_optional_field(spec: BaseModel, keys: list[str]) -> bool:
-    """Whether the dotted ``keys`` name a field of the spec classes (present in JSON or not)."""
-    model: object = type(spec)
-    for key in keys:
-        fields = getattr(model, "model_fields", None)
-        if fields is None or key not in fields:
-            return False
-        model = _model_of(fields[key].annotation)
-    return True
-
-
-def _model_of(annotation: object) -> object:
-    """The pydantic class inside ``annotation`` (``X | None`` → ``X``), else the annotation."""
-    candidates = [annotation, *typing.get_args(annotation)]
-    for candidate in candidates:
-        if isinstance(candidate, type) and issubclass(candidate, BaseModel):
-            return candidate
-    return annotation

@@ -16,11 +16,18 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, PrivateAttr
 from archmodel.specs.units import to_si
 
 
-def _parser(dimension: str):
-    def parse(value: object) -> float:
-        return to_si(value, dimension)
+class QuantityParser:
+    """Parses a JSON value into a float in the reference unit of ``dimension``."""
 
-    return BeforeValidator(parse)
+    def __init__(self, dimension: str):
+        self.dimension = dimension
+
+    def __call__(self, value: object) -> float:
+        return to_si(value, self.dimension)
+
+
+def _parser(dimension: str) -> BeforeValidator:
+    return BeforeValidator(QuantityParser(dimension))
 
 
 Time = Annotated[float, _parser("time")]

@@ -24,7 +24,7 @@ import numpy as np
 from archmodel.engine.estimate import context_array
 from archmodel.engine.schema import SCOPES
 from archmodel.specs import UsageError, with_overrides
-from archmodel.sweep.fields import field_unit, field_value
+from archmodel.specs.fields import field_unit, field_value
 
 #: spec a setting path starts with → attribute of a variant it overrides
 TARGETS = ("chip", "workload")

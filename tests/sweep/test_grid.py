@@ -10,7 +10,7 @@ from numpy.testing import assert_array_equal
 
 from archmodel import SpecError, UsageError
 from archmodel.sweep import Grid, parse_contexts, parse_setting, parse_values
-from archmodel.sweep.fields import field_unit, field_value
+from archmodel.specs.fields import field_unit, field_value
 
 
 @pytest.mark.parametrize(("text", "expected"), [
