@@ -19,8 +19,6 @@ operands).  For prefill and decode it prints
 from __future__ import annotations
 
 import argparse
-import time
-import tracemalloc
 from pathlib import Path
 
 import numpy as np
@@ -33,28 +31,10 @@ from archmodel.emulator.prefill import QUERY_TILE, tile_size
 from archmodel.emulator.scalers import range_matched_pair
 from archmodel.specs import load_chip
 
+from timing import best_of, peak_memory
+
 ROOT = Path(__file__).resolve().parents[1]
 BATCH, HEADS, TOKENS, HEAD_DIM, WINDOW = 1, 12, 1024, 64, 1024
-
-
-def best_of(function, repeats: int) -> float:
-    """Shortest wall time of ``repeats`` calls after one warm-up [s]."""
-    function()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
-def peak_memory(function) -> float:
-    """Peak memory traced during one call [bytes]."""
-    tracemalloc.start()
-    function()
-    _, peak = tracemalloc.get_traced_memory()
-    tracemalloc.stop()
-    return peak
 
 
 def matmul_rate(dtype, repeats: int) -> float:

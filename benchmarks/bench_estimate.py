@@ -7,25 +7,15 @@ totals alone and with the tidy ledger built.
 
 from __future__ import annotations
 
-import time
-import tracemalloc
 from pathlib import Path
 
 import numpy as np
 
 import archmodel
 
+from timing import best_of, peak_memory
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def best_of(function, repeats: int = 5) -> float:
-    function()
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:
@@ -45,10 +35,7 @@ def main() -> None:
     print(f"contexts: {contexts.size}")
     for label, function in (("estimate + totals", totals), ("estimate + ledger + phases", with_ledger)):
         seconds = best_of(function)
-        tracemalloc.start()
-        function()
-        _, peak = tracemalloc.get_traced_memory()
-        tracemalloc.stop()
+        peak = peak_memory(function)
         print(f"{label:30s} {seconds * 1e3:8.2f} ms   peak {peak / 2**20:7.2f} MiB")
 
 

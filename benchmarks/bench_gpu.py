@@ -5,7 +5,6 @@ Run: .venv/bin/python benchmarks/bench_gpu.py   (prints wall times; not a test)
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import numpy as np
@@ -13,17 +12,9 @@ import numpy as np
 from archmodel import estimate, load_chip, load_workload
 from archmodel.compare import compare
 
+from timing import best_of
+
 ROOT = Path(__file__).resolve().parents[1]
-
-
-def best_of(function, repeats: int = 5) -> float:
-    """Shortest wall time of ``repeats`` calls [s]."""
-    times = []
-    for _ in range(repeats):
-        start = time.perf_counter()
-        function()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:
