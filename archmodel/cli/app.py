@@ -29,24 +29,17 @@ def fail(message: str) -> None:
 
 
 def run(argv: list[str] | None = None) -> int:
-    """Run the CLI; return the exit code (ArchmodelError → 2, no traceback)."""
+    """Run the CLI; return the exit code.
+
+    Usage errors (unknown command, missing option) are printed by click with
+    exit code 2; an :class:`ArchmodelError` becomes one line and exit code 2.
+    """
     logging.basicConfig(level=logging.WARNING, format="archmodel: %(levelname)s: %(message)s")
     try:
-        app(args=argv, standalone_mode=False)
+        app(args=argv, prog_name="archmodel")
     except ArchmodelError as error:
         typer.echo(f"archmodel: error: {error}", err=True)
         return 2
-    except typer.Exit as done:
-        return done.exit_code
-    except SystemExit as done:  # click's usage errors in non-standalone mode
-        return int(done.code or 0)
-    except Exception as error:  # click.UsageError and friends
-        import click
-
-        if isinstance(error, click.ClickException):
-            error.show()
-            return 2
-        if isinstance(error, click.exceptions.Abort):
-            return 1
-        raise
+    except SystemExit as done:
+        return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
     return 0

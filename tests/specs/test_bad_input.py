@@ -91,3 +91,12 @@ def test_workload_with_heads_not_a_multiple_of_kv_heads(tmp_path, cli):
     bad = write_json(tmp_path / "w.json", workload)
     code, _, err = cli("estimate", "--chip", CHIP, "--workload", bad)
     assert code == 2 and f"{bad}: $.model: heads (12) must be a multiple of kv_heads (5)" in err
+
+
+@pytest.mark.parametrize("args, message", [
+    (["bogus"], "No such command 'bogus'"),
+    (["estimate", "--chip", str(CHIP)], "Missing option '--workload'"),
+])
+def test_command_line_usage_errors(cli, args, message):
+    code, _, err = cli(*args)
+    assert code == 2 and message in err and "Traceback" not in err
