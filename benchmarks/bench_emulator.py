@@ -85,7 +85,7 @@ def main() -> None:
     print(header)
     for path, repeats in (("prefill", args.repeats), ("decode", args.decode_repeats)):
         for decay in (0.0, 1.6e-4):
-            def run():
+            def run(decay=decay, path=path):
                 return attention(q, k, v, mode="gaincell_cubic", chip=chip, window=WINDOW, scalers=scalers,
                                  decay_per_step=decay, path=path)
 

@@ -20,7 +20,7 @@ scaler name, e.g. ``lambda s: emulate(q, k, v, mode=..., scalers=s).statistics.p
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Mapping
+from collections.abc import Callable, Mapping
 
 import numpy as np
 

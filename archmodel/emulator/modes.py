@@ -22,7 +22,8 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Callable, Literal
+from typing import Literal
+from collections.abc import Callable
 
 from archmodel.emulator.parameters import HardwareParameters
 from archmodel.emulator.quantization import quantization_step

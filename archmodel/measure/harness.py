@@ -16,7 +16,7 @@ import logging
 import time
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Callable
+from collections.abc import Callable
 
 from archmodel.measure.calibrate import derivations, parameters_document, write_json_atomic
 from archmodel.measure.fit import fit_calibration

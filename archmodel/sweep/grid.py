@@ -204,10 +204,9 @@ class Grid:
         value_sets = list(itertools.product(*(setting.values for setting in self.settings)))
         batches = self.batches or (None,)
         variants = []
-        for chip_index, chip in enumerate(self.chips):
-            for workload_index, workload in enumerate(self.workloads):
-                for values, batch in itertools.product(value_sets, batches):
-                    variants.append(self._variant(len(variants), chip_index, workload_index, values, batch))
+        grid = itertools.product(range(len(self.chips)), range(len(self.workloads)), value_sets, batches)
+        for chip_index, workload_index, values, batch in grid:
+            variants.append(self._variant(len(variants), chip_index, workload_index, values, batch))
         return variants
 
     def _variant(self, index: int, chip_index: int, workload_index: int, values: tuple, batch) -> Variant:

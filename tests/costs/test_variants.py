@@ -1,6 +1,5 @@
 """Chip variants: ADC readout (hwcomponents-adc), oxide cells, and ``extends``."""
 
-import json
 
 import pytest
 from numpy.testing import assert_allclose

@@ -1,6 +1,5 @@
 """Prefill (tiled) and decode (ring buffer) agree, and both match the naive dense transcription."""
 
-import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
