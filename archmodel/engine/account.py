@@ -49,10 +49,22 @@ def _unit_cost(plan: Plan, unit: str, op, step: Step) -> Cost:
     return cost.scaled(plan.batch_energy_factor, plan.batch_latency_factor, plan.batch_area_factor)
 
 
+def _check_capacity(plan: Plan, step: Step) -> None:
+    capacity = plan.token_capacity
+    if capacity is not None and np.any(step.live_tokens > capacity):
+        worst = int(np.max(step.live_tokens))
+        raise MappingError(
+            f"{plan.workload.file}: $.attention: {plan.workload.attention.kind} attention needs {worst} live tokens, "
+            f"more than the {capacity} the chip {plan.chip.name!r} holds per sequence "
+            f"(use a sliding window, or contexts up to {capacity})"
+        )
+
+
 def account(plan: Plan, context: np.ndarray) -> Accounting:
     """Account every mapped op of ``plan`` at the context lengths ``context`` [-]."""
     context = np.asarray(context, dtype=float)
     step = Step(context=context, live_tokens=live_tokens(plan.workload, context))
+    _check_capacity(plan, step)
     ops = {
         mapped.op.name: parallel([_unit_cost(plan, unit, mapped.op, step) for unit in mapped.units])
         for mapped in plan.mapped

@@ -139,4 +139,5 @@ def map_gaincell(chip: GainCellChip, workload: Workload, graph: nx.DiGraph) -> P
         batch_latency_factor=tiling.sequential_sequences,
         batch_area_factor=tiling.array_copies,
         replicates_per_sequence=tiling.batch_policy == "replicate",
+        token_capacity=tiling.window,
     )

@@ -32,6 +32,8 @@ class Plan:
     when replicated, latency × B when time-multiplexed; GPU costs already
     cover the batch: all 1).  ``replicates_per_sequence``: each sequence has
     its own hardware, so a per-sequence figure is the fair comparison.
+    ``token_capacity``: most tokens the chip can attend per sequence (None: no
+    fixed limit); the engine refuses contexts that would need more.
     """
 
     chip: object
@@ -44,3 +46,4 @@ class Plan:
     batch_latency_factor: float = 1.0
     batch_area_factor: float = 1.0
     replicates_per_sequence: bool = False
+    token_capacity: int | None = None

@@ -149,3 +149,13 @@ def test_technology_node_scales_periphery_not_cells(chip, gpt2):
     for component in ("key_array", "value_array", "cell_write"):
         assert_allclose(small.energy_by_component[component], base.energy_by_component[component], rtol=1e-12)
     assert_allclose(small.area_by_component["key_array"], base.area_by_component["key_array"])
+
+
+def test_causal_contexts_beyond_the_window_are_refused(chip, gpt2):
+    """A causal workload keeps every token; the chip holds max_context = 1024 per sequence."""
+    from archmodel import MappingError
+
+    causal = with_overrides(gpt2, {"attention": {"kind": "causal"}})
+    assert_allclose(estimate(chip, causal, context=1024, scope="head").energy, 6.13e-9, rtol=0.01)
+    with pytest.raises(MappingError, match="causal attention needs 2048 live tokens, more than the 1024"):
+        estimate(chip, causal, context=[512, 2048])
