@@ -72,3 +72,25 @@ def test_llama_hf_config_with_gqa():
               "max_position_embeddings": 8192, "torch_dtype": "bfloat16"}
     workload = workload_from_hf_config(config, "config.json")
     assert (workload.model.kv_heads, workload.model.head_dim, workload.model.mlp, workload.dtype) == (8, 128, "gated", "bfloat16")
+
+
+@pytest.mark.parametrize("name", ["gpt2", "gpt2-medium", "gpt2-large", "gpt2-xl", "llama-3-8b", "mistral-7b",
+                                  "paper_gpu_benchmark"])
+def test_shipped_workloads_load_with_sourced_shapes(name):
+    from archmodel import load_workload
+    from tests.conftest import WORKLOADS
+
+    workload = load_workload(WORKLOADS / f"{name}.json")
+    for field in ("layers", "d_model", "heads", "head_dim"):
+        assert f"$.model.{field}" in workload.provenance, field
+    assert workload.model.heads * workload.model.head_dim == workload.model.d_model
+
+
+def test_llama_workload_maps_gqa_onto_the_gain_cell_chip(chip):
+    """Llama 3 8B: 32 query heads share 8 KV heads (g = 4); d = 128 needs two 64-row arrays per sub-tile."""
+    from archmodel import estimate, load_workload
+    from tests.conftest import WORKLOADS
+
+    result = estimate(chip, load_workload(WORKLOADS / "llama-3-8b.json"), context=8192, scope="layer")
+    tiling = result.accounting.plan.tiling
+    assert (tiling.query_heads_per_kv_head, tiling.arrays_per_subtile, tiling.subtiles) == (4, 2, 128)
