@@ -74,7 +74,8 @@ def calibrate(
     write: Annotated[bool, typer.Option("--write", help="write the parameters back into the file (atomically)")] = False,
 ) -> None:
     """Recompute the parameters of every calibration of a GPU (fit, transfer or literature)."""
-    from archmodel.measure.calibrate import recalibrate, write_json_atomic
+    from archmodel.files import write_json
+    from archmodel.measure.calibrate import recalibrate
     from archmodel.specs.gpu import calibration_path
 
     gpu = load_chip(chip)
@@ -87,7 +88,7 @@ def calibrate(
                    f"processor power {format_si(row['processor_power'], 'W')}; dynamic power "
                    f"{format_si(row['dynamic_power'], 'W')} <= board - idle {format_si(row['allowed_power'], 'W')}")
     if write:
-        path = write_json_atomic(document, calibration or calibration_path(gpu))
+        path = write_json(document, calibration or calibration_path(gpu))
         typer.echo(f"wrote {path}")
 
 

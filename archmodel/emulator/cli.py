@@ -15,13 +15,12 @@ read-out can do, so the errors measure shape, not scale.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
 
 from archmodel.emulator.api import emulate
+from archmodel.files import write_npz
 from archmodel.emulator.inputs import load_inputs, random_inputs
 from archmodel.emulator.metrics import mean_cosine_similarity, relative_l2_error
 from archmodel.emulator.scalers import Scalers, fit_output_pair, range_matched_pair
@@ -66,7 +65,7 @@ def run_emulate(chip_path, mode, inputs=None, out=None, window=None, decay_per_s
     y = _read_out(run, ideal, "out" in calibrated)
     y_linear = _read_out(linear, ideal, "out" in calibrated)
     if out is not None:
-        write_npz_atomically(out, y=y)
+        write_npz(out, y=y)
     return _metrics(run, y, ideal, y_linear, calibrated, out)
 
 
@@ -147,22 +146,3 @@ def _metrics(run, y, ideal, y_linear, calibrated, out) -> dict:
         "out": None if out is None else str(out),
     }
     return {key: values[key] for key in METRIC_KEYS}
-
-
-def write_npz_atomically(path, **arrays: np.ndarray) -> None:
-    """Write ``arrays`` to the npz file ``path`` via a temporary name and ``os.replace``."""
-    path = Path(path)
-    try:
-        handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    except OSError as exc:
-        raise UsageError(f"{path}: cannot write the output ({exc.strerror})") from None
-    try:
-        with os.fdopen(handle, "wb") as stream:
-            np.savez(stream, **arrays)
-        os.replace(temporary, path)
-    except OSError as exc:
-        Path(temporary).unlink(missing_ok=True)
-        raise UsageError(f"{path}: cannot write the output ({exc.strerror})") from None
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise

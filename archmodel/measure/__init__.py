@@ -7,7 +7,7 @@
 - :mod:`~archmodel.measure.torch_runner`: the PyTorch decode loop (optional extra ``gpu``).
 """
 
-from archmodel.measure.calibrate import recalibrate, write_json_atomic
+from archmodel.measure.calibrate import recalibrate
 from archmodel.measure.fit import assumed_parameters, fit_calibration, transfer_calibration
 
-__all__ = ["assumed_parameters", "fit_calibration", "recalibrate", "transfer_calibration", "write_json_atomic"]
+__all__ = ["assumed_parameters", "fit_calibration", "recalibrate", "transfer_calibration"]

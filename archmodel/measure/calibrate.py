@@ -1,16 +1,13 @@
 """Recompute the ``parameters`` of every calibration in a file and write them back.
 
 ``archmodel calibrate --chip GPU.json --write`` runs :func:`recalibrate` and
-:func:`write_json_atomic`; the shipped calibration files were produced this
+:func:`archmodel.files.write_json`; the shipped calibration files were produced this
 way, and tests recompute them.  A predicted calibration reads the stored
 parameters of its source, so measured GPUs are recalibrated first.
 """
 
 from __future__ import annotations
 
-import json
-import os
-import tempfile
 from pathlib import Path
 
 from archmodel.measure.fit import PARAMETER_RULES
@@ -68,18 +65,3 @@ def recalibrate(gpu: GPU, path: str | Path | None = None) -> tuple[dict, list[di
         rows.append({"name": calibration.name, "status": calibration.status, **parameters.model_dump(),
                      "dynamic_power": dynamic, "allowed_power": allowed})
     return raw, rows
-
-
-def write_json_atomic(document: dict, path: str | Path) -> Path:
-    """Write ``document`` as JSON to a temporary file beside ``path``, then rename it over ``path``."""
-    path = Path(path)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent or ".")
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            json.dump(document, stream, indent=2, ensure_ascii=False)
-            stream.write("\n")
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    return path

@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from collections.abc import Callable
 
-from archmodel.measure.calibrate import derivations, parameters_document, write_json_atomic
+from archmodel.files import write_json
+from archmodel.measure.calibrate import derivations, parameters_document
 from archmodel.measure.fit import fit_calibration
 from archmodel.measure.methods import MethodResult, Runner, event_method, paper_method
 from archmodel.measure.power import PowerSource
@@ -139,7 +140,7 @@ def measure_and_write(gpu: GPU, make_runner: Callable[[Point], Runner], power: P
     """Run both methods at ``points`` (``options`` of :func:`run_points`), fit, write ``out`` atomically."""
     results = run_points(make_runner, power, idle, points, **options)
     document, errors = calibration_document(gpu, results, device, implementation, idle, date)
-    return write_json_atomic(document, out), errors
+    return write_json(document, out), errors
 
 
 def find_gpu_spec(device: str, folder: Path) -> Path:

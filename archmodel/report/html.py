@@ -11,7 +11,7 @@ import plotly.offline
 from archmodel.report import page_tables
 from archmodel.report.contents import Section
 from archmodel.report.data import ReportData
-from archmodel.sweep.tables_io import atomic_write
+from archmodel.files import atomic_write
 
 #: plotly options for every figure: no logo, no link to the cloud, responsive width
 PLOTLY_CONFIG = {"displaylogo": False, "responsive": True, "toImageButtonOptions": {"format": "svg"}}

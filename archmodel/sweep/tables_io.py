@@ -7,14 +7,12 @@ in brackets (``latency [s]``); :func:`read_table` strips them back off.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
-from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
 
+from archmodel.files import atomic_write
 from archmodel.specs import UsageError
 
 #: file suffixes :func:`write_table` understands
@@ -36,31 +34,6 @@ def csv_text(frame: pd.DataFrame) -> str:
     units = frame.attrs.get("units", {})
     headers = [f"{column} [{units[column]}]" if units.get(column) else column for column in frame.columns]
     return frame.to_csv(index=False, header=headers)
-
-
-def readable_mode() -> int:
-    """The mode a new file gets under the current umask (temporary files are created 0600)."""
-    umask = os.umask(0)
-    os.umask(umask)
-    return 0o666 & ~umask
-
-
-def atomic_write(path: str | Path, write: Callable[[str], None]) -> Path:
-    """Call ``write(temporary)`` on a temporary file beside ``path``, then rename it to ``path``.
-
-    On any error the temporary file is removed and ``path`` is left as it was.
-    """
-    path = Path(path)
-    handle, temporary = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(handle)
-    try:
-        write(temporary)
-        os.chmod(temporary, readable_mode())
-        os.replace(temporary, path)
-    finally:
-        if os.path.exists(temporary):
-            os.remove(temporary)
-    return path
 
 
 def write_table(frame: pd.DataFrame, path: str | Path) -> Path:

@@ -12,7 +12,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from archmodel import UsageError, estimate, load_workload
-from archmodel.measure.calibrate import write_json_atomic
+from archmodel.files import write_json
 from archmodel.measure.fit import step_terms
 from archmodel.measure.harness import EAGER_KERNELS, PAPER_POINT, PAPER_SHAPE, find_gpu_spec, measure_and_write, sweep_points
 from archmodel.measure.methods import event_method, paper_method
@@ -174,9 +174,9 @@ def test_harness_writes_a_fitted_calibration_file(load_gpu, tmp_path):
 
 def test_atomic_write_keeps_the_old_file_on_failure(tmp_path):
     path = tmp_path / "calibration.json"
-    write_json_atomic({"a": 1}, path)
+    write_json({"a": 1}, path)
     with pytest.raises(TypeError):
-        write_json_atomic({"a": object()}, path)
+        write_json({"a": object()}, path)
     assert json.loads(path.read_text()) == {"a": 1}
     assert list(tmp_path.iterdir()) == [path]
 

@@ -6,6 +6,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+
+from archmodel.specs import UsageError
 from numpy.testing import assert_allclose
 
 import archmodel
@@ -85,7 +87,7 @@ def test_failed_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch
         raise OSError("disk full")
 
     monkeypatch.setattr(pd.DataFrame, "to_parquet", broken)
-    with pytest.raises(OSError, match="disk full"):
+    with pytest.raises(UsageError, match=r"r\.parquet: cannot write the output \(disk full\)"):
         write_table(pd.DataFrame({"a": [1]}), out)
     assert out.read_bytes() == b"previous" and [p.name for p in tmp_path.iterdir()] == ["r.parquet"]
 
