@@ -12,6 +12,7 @@ from rich.table import Table
 
 from archmodel.cli.app import app
 from archmodel.emulator.cli import run_emulate
+from archmodel.emulator.export import write_activity_chip
 from archmodel.specs.errors import UsageError
 from archmodel.specs.units import to_si
 
@@ -56,6 +57,7 @@ def emulate(
     batch: Annotated[int | None, typer.Option(help="random inputs: sequences B")] = None,
     seed: Annotated[int | None, typer.Option(help="random inputs and noise: seed")] = None,
     path: Annotated[str, typer.Option(help="prefill (all tokens at once) or decode (token by token)")] = "prefill",
+    chip_out: Annotated[Path | None, typer.Option("--chip-out", help="write a chip JSON extending --chip with the measured activity")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
 ) -> None:
     """Emulate one attention layer on the chip and compare it with ideal attention."""
@@ -64,6 +66,9 @@ def emulate(
                           no_quantization=no_quantization, tokens=tokens, heads=heads, batch=batch, seed=seed,
                           as_json=as_json, path=path,
                           time_per_token=None if time_per_token is None else _seconds(time_per_token))
+    if chip_out is not None:
+        described = str(inputs) if inputs is not None else f"random inputs (seed {seed or 0})"
+        metrics["chip_out"] = str(write_activity_chip(chip, chip_out, metrics, described))
     if as_json:
         typer.echo(json.dumps(metrics, indent=2))
         return

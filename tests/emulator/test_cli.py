@@ -115,3 +115,31 @@ def test_cli_time_per_token_of_the_wrong_unit(chip_path, capsys):
 
     code = run(["emulate", "--chip", str(chip_path), "--mode", "gaincell_linear", "--time-per-token", "3 mW"])
     assert code == 2 and "--time-per-token: expected a unit of time" in capsys.readouterr().err
+
+
+def test_chip_out_feeds_measured_activity_to_the_estimator(chip_path, tmp_path, capsys):
+    """The exported chip prices K-array reads at the measured query pulse fraction:
+    E = H·d·n × 67.7 fJ × f_q (energy model of archmodel/costs/gaincell_arrays.py)."""
+    from archmodel import estimate, load_chip, load_workload
+    from archmodel.cli import run
+
+    variant = tmp_path / "measured.json"
+    code = run(["emulate", "--chip", str(chip_path), "--mode", "gaincell_cubic", "--tokens", "128", "--heads", "2",
+                "--chip-out", str(variant), "--json"])
+    metrics = json.loads(capsys.readouterr().out)
+    assert code == 0 and metrics["chip_out"] == str(variant)
+    chip = load_chip(variant)
+    assert_allclose(chip.activity.query_pulse_fraction, metrics["query_pulse_fraction"])
+    assert chip.provenance["$.activity.query_pulse_fraction"].kind == "measurement"
+    workload = load_workload(chip_path.parents[1] / "workloads" / "gpt2.json")
+    reads = estimate(chip, workload, context=1024, scope="head").energy_by_component["key_array"]
+    assert_allclose(reads, 64 * 1024 * 67.7e-15 * metrics["query_pulse_fraction"], rtol=1e-9)
+
+
+def test_chip_out_needs_a_hardware_mode(chip_path, tmp_path, capsys):
+    from archmodel.cli import run
+
+    code = run(["emulate", "--chip", str(chip_path), "--mode", "softmax_window", "--tokens", "64", "--heads", "1",
+                "--chip-out", str(tmp_path / "x.json")])
+    assert code == 2 and "no analog arrays" in capsys.readouterr().err
+    assert not (tmp_path / "x.json").exists()
