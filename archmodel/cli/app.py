@@ -22,12 +22,6 @@ app = typer.Typer(
 )
 
 
-def fail(message: str) -> None:
-    """Print a one-line error and exit with code 2."""
-    typer.echo(f"archmodel: error: {message}", err=True)
-    raise typer.Exit(2)
-
-
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit code.
 

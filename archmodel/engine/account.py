@@ -32,14 +32,6 @@ class Accounting:
     step: Step
     ops: dict[str, Cost]
 
-    def multiplicity(self, op_name: str) -> int:
-        """How many times ``op_name`` runs in one decode step (its layer count) [-]."""
-        return self.plan_ops[op_name].layers
-
-    @property
-    def plan_ops(self) -> dict:
-        return {mapped.op.name: mapped.op for mapped in self.plan.mapped}
-
 
 def _unit_cost(plan: Plan, unit: str, op, step: Step) -> Cost:
     model = UNIT_COSTS.get(unit)

@@ -9,7 +9,7 @@ import numpy as np
 
 from archmodel.engine.account import account
 from archmodel.engine.results import Estimate
-from archmodel.engine.schema import SCOPES
+from archmodel.engine.schema import check_scope
 from archmodel.graph.build import build_graph
 from archmodel.mapping import map_workload
 from archmodel.specs.errors import UsageError
@@ -46,8 +46,7 @@ def estimate(chip, workload, context=1024, batch: int | None = None, scope: str 
         One attention head, one layer, or all layers.
     """
     contexts = context_array(context)
-    if scope not in SCOPES:
-        raise UsageError(f"unknown scope {scope!r}; expected one of {', '.join(SCOPES)}")
+    check_scope(scope)
     if batch is not None:
         if isinstance(batch, bool) or not isinstance(batch, (int, np.integer)) or batch < 1:
             raise UsageError(f"batch must be a positive integer, got {batch!r}")

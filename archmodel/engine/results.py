@@ -10,8 +10,7 @@ import pandas as pd
 
 from archmodel.costs.cost import Cost
 from archmodel.engine.account import Accounting
-from archmodel.engine.schema import AREA_COLUMNS, LEDGER_COLUMNS, PHASE_COLUMNS, SCOPES
-from archmodel.specs.errors import UsageError
+from archmodel.engine.schema import AREA_COLUMNS, LEDGER_COLUMNS, PHASE_COLUMNS, check_scope
 
 
 @dataclass(frozen=True)
@@ -35,9 +34,7 @@ def scope_factors(scope: str, heads: int, op) -> ScopeFactors:
     in sequence, each layer with its own arrays.  Ops outside the decoder
     layers (embedding, final norm, LM head) count only in the model scope.
     """
-    if scope not in SCOPES:
-        raise UsageError(f"unknown scope {scope!r}; expected one of {', '.join(SCOPES)}")
-    if scope == "model":
+    if check_scope(scope) == "model":
         return ScopeFactors(float(op.layers), float(op.layers), float(op.layers))
     if not op.in_layer:
         return EXCLUDED
@@ -92,23 +89,24 @@ class Estimate:
         """latency / batch [s]: the batch-amortised time per generated token."""
         return self.latency / self.batch
 
+    def _sum_by(self, field: str, position: int) -> dict:
+        """Sum ``cost.<field>`` (energy or area, keyed by (component, group)) over ops,
+        by component (position 0) or group (position 1)."""
+        totals: dict = {}
+        for cost in self.costs.values():
+            for key, value in getattr(cost, field).items():
+                totals[key[position]] = totals.get(key[position], 0.0) + value
+        return totals
+
     @functools.cached_property
     def energy_by_component(self) -> dict[str, np.ndarray]:
         """Energy of the step per component [J]."""
-        totals: dict[str, np.ndarray] = {}
-        for cost in self.costs.values():
-            for (component, _group), energy in cost.energy.items():
-                totals[component] = totals.get(component, 0.0) + energy
-        return totals
+        return self._sum_by("energy", 0)
 
     @functools.cached_property
     def energy_by_group(self) -> dict[str, np.ndarray]:
         """Energy of the step per breakdown group [J]."""
-        totals: dict[str, np.ndarray] = {}
-        for cost in self.costs.values():
-            for (_component, group), energy in cost.energy.items():
-                totals[group] = totals.get(group, 0.0) + energy
-        return totals
+        return self._sum_by("energy", 1)
 
     @property
     def energy(self) -> np.ndarray:
@@ -123,11 +121,7 @@ class Estimate:
     @functools.cached_property
     def area_by_component(self) -> dict[str, float]:
         """Silicon area per component [m²]."""
-        totals: dict[str, float] = {}
-        for cost in self.costs.values():
-            for (component, _group), area in cost.area.items():
-                totals[component] = totals.get(component, 0.0) + area
-        return totals
+        return self._sum_by("area", 0)
 
     @property
     def area(self) -> float | None:
@@ -136,21 +130,21 @@ class Estimate:
             return None
         return float(sum(self.area_by_component.values()))
 
-    @property
-    def floor_latency(self) -> np.ndarray | None:
-        """Physical lower bound of the latency, where the chip kind defines one [s]."""
-        floors = [cost.floor_latency for cost in self.costs.values()]
-        if any(floor is None for floor in floors) or not floors:
+    def _floor(self, field: str) -> np.ndarray | None:
+        floors = [getattr(cost, field) for cost in self.costs.values()]
+        if not floors or any(floor is None for floor in floors):
             return None
         return sum(floors)
 
     @property
+    def floor_latency(self) -> np.ndarray | None:
+        """Physical lower bound of the latency, where the chip kind defines one [s]."""
+        return self._floor("floor_latency")
+
+    @property
     def floor_energy(self) -> np.ndarray | None:
         """Physical lower bound of the energy, where the chip kind defines one [J]."""
-        floors = [cost.floor_energy for cost in self.costs.values()]
-        if any(floor is None for floor in floors) or not floors:
-            return None
-        return sum(floors)
+        return self._floor("floor_energy")
 
     @property
     def not_mapped(self) -> list[str]:

@@ -6,6 +6,8 @@ Units are SI; they are recorded here once and attached to frames as
 
 from __future__ import annotations
 
+from archmodel.specs.errors import UsageError
+
 #: energy ledger: what each component spent
 LEDGER_COLUMNS = {
     "context": "token",
@@ -34,3 +36,10 @@ AREA_COLUMNS = {
 }
 
 SCOPES = ("head", "layer", "model")
+
+
+def check_scope(scope: str) -> str:
+    """``scope`` if it is one of :data:`SCOPES`, else a :class:`UsageError`."""
+    if scope not in SCOPES:
+        raise UsageError(f"unknown scope {scope!r}; expected one of {', '.join(SCOPES)}")
+    return scope

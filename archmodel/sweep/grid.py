@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from archmodel.engine.estimate import context_array
-from archmodel.engine.schema import SCOPES
+from archmodel.engine.schema import check_scope
 from archmodel.specs import UsageError, with_overrides
 from archmodel.specs.fields import field_unit, field_value
 
@@ -175,8 +175,7 @@ class Grid:
     def __post_init__(self):
         if not self.chips or not self.workloads:
             raise UsageError(f"empty sweep: {'no chip' if not self.chips else 'no workload'} given")
-        if self.scope not in SCOPES:
-            raise UsageError(f"unknown scope {self.scope!r}; expected one of {', '.join(SCOPES)}")
+        check_scope(self.scope)
         object.__setattr__(self, "contexts", parse_contexts(self.contexts))
         for batch in self.batches:
             if isinstance(batch, bool) or not isinstance(batch, (int, np.integer)) or batch < 1:
