@@ -26,6 +26,14 @@ def readable_mode() -> int:
     return 0o666 & ~umask
 
 
+def require_folder(path: str | Path) -> Path:
+    """``path`` if its folder exists, else a :class:`UsageError` (check before long work)."""
+    path = Path(path)
+    if not path.resolve().parent.is_dir():
+        raise UsageError(f"{path}: cannot write the output, folder {str(path.parent)!r} does not exist")
+    return path
+
+
 def atomic_write(path: str | Path, write: Callable[[str], None]) -> Path:
     """Call ``write(temporary)`` on a temporary file beside ``path``, then rename it to ``path``.
 

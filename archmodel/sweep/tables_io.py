@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from archmodel.files import atomic_write
+from archmodel.files import atomic_write, require_folder
 from archmodel.specs import UsageError
 
 #: file suffixes :func:`write_table` understands
@@ -38,10 +38,8 @@ def csv_text(frame: pd.DataFrame) -> str:
 
 def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
     """Write ``frame`` to ``path`` (Parquet or CSV by suffix), atomically."""
-    path = Path(path)
+    path = require_folder(path)
     suffix = table_format(path)
-    if not path.parent.is_dir():
-        raise UsageError(f"{path}: folder {str(path.parent)!r} does not exist")
     if suffix == ".parquet":
         return atomic_write(path, lambda temporary: frame.to_parquet(temporary, index=False))
     return atomic_write(path, lambda temporary: Path(temporary).write_text(csv_text(frame), encoding="utf-8"))
