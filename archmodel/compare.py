@@ -59,7 +59,7 @@ class Comparison:
                 "units": COLUMNS}
 
 
-def _per_instance(chip, workload, context, scope):
+def per_instance(chip, workload, context, scope):
     """Estimate ``chip``; a chip replicating its arrays per sequence is costed for one sequence."""
     result = estimate(chip, workload, context=context, scope=scope)
     if result.accounting.plan.replicates_per_sequence and result.batch > 1:
@@ -68,8 +68,6 @@ def _per_instance(chip, workload, context, scope):
 
 
 def _rows(result) -> pd.DataFrame:
-    floor_latency, floor_energy = result.floor_latency, result.floor_energy
-    missing = np.full_like(result.context, np.nan)
     return pd.DataFrame({
         "chip": result.chip.name,
         "kind": result.chip.kind,
@@ -78,12 +76,13 @@ def _rows(result) -> pd.DataFrame:
         "context": result.context.astype(np.int64),
         "time_per_token": result.time_per_token,
         "energy_per_token": result.energy_per_token,
-        "floor_time_per_token": missing if floor_latency is None else floor_latency / result.batch,
-        "floor_energy_per_token": missing if floor_energy is None else floor_energy / result.batch,
+        "floor_time_per_token": result.floor_time_per_token,
+        "floor_energy_per_token": result.floor_energy_per_token,
     })
 
 
-def _caveats(results, workload) -> list[str]:
+def caveats(results, workload) -> list[str]:
+    """What a reader must know to compare ``results`` of ``workload`` fairly."""
     batches = sorted({result.batch for result in results})
     caveats = []
     if len(batches) > 1:
@@ -117,7 +116,7 @@ def compare(chips: list, workload, context=1024, scope: str = "layer") -> Compar
     """
     if not chips:
         raise UsageError("compare needs at least one chip")
-    results = [_per_instance(chip, workload, context, scope) for chip in chips]
+    results = [per_instance(chip, workload, context, scope) for chip in chips]
     frames = [_rows(result) for result in results]
     for frame in frames:
         frame["latency_ratio"] = frame["time_per_token"].to_numpy() / frames[0]["time_per_token"].to_numpy()
@@ -127,4 +126,4 @@ def compare(chips: list, workload, context=1024, scope: str = "layer") -> Compar
     convention = (f"ratio = chip's per-token figure / {results[0].chip.name}'s; with the analog chip first it is the "
                   "analog chip's speed-up and energy saving")
     labels = [label for result in results for label in result.labels]
-    return Comparison(table[list(COLUMNS)], _caveats(results, workload), labels, convention)
+    return Comparison(table[list(COLUMNS)], caveats(results, workload), labels, convention)

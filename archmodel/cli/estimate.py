@@ -14,15 +14,10 @@ from archmodel.cli.app import app
 from archmodel.engine import estimate as run_estimate
 from archmodel.graph import build_graph, graph_to_dot, graph_to_json
 from archmodel.specs import load_chip, load_workload
-from archmodel.specs.units import format_si
+from archmodel.specs.units import format_area, format_si
 
 ChipOption = Annotated[Path, typer.Option("--chip", help="chip or GPU spec JSON")]
 WorkloadOption = Annotated[Path, typer.Option("--workload", help="workload JSON or Hugging Face config.json")]
-
-
-def format_area(value: float) -> str:
-    """Area [m²] in mm² or µm²."""
-    return f"{value * 1e6:.4g} mm²" if value >= 1e-8 else f"{value * 1e12:.4g} µm²"
 
 
 def print_estimate(result) -> None:

@@ -9,7 +9,7 @@ import numpy as np
 
 from archmodel.engine.account import account
 from archmodel.engine.results import Estimate
-from archmodel.engine.schema import check_scope
+from archmodel.engine.schema import check_batch, check_scope
 from archmodel.graph.build import build_graph
 from archmodel.mapping import map_workload
 from archmodel.specs.errors import UsageError
@@ -47,13 +47,9 @@ def estimate(chip, workload, context=1024, batch: int | None = None, scope: str 
     """
     contexts = context_array(context)
     check_scope(scope)
-    if batch is not None:
-        if isinstance(batch, bool) or not isinstance(batch, (int, np.integer)) or batch < 1:
-            raise UsageError(f"batch must be a positive integer, got {batch!r}")
-        if batch != workload.batch:
-            workload = with_overrides(workload, {"batch": int(batch)}, label="batch")
+    if batch is not None and check_batch(batch) != workload.batch:
+        workload = with_overrides(workload, {"batch": int(batch)}, label="batch")
     graph = build_graph(workload)
     plan = map_workload(chip, workload, graph)
     accounting = account(plan, contexts)
-    labels = tuple(getattr(plan.tiling, "labels", ()))
-    return Estimate(chip, workload, scope, accounting, labels)
+    return Estimate(chip, workload, scope, accounting, plan.labels)

@@ -79,7 +79,7 @@ class Estimate:
     def batch(self) -> int:
         return self.workload.batch
 
-    @property
+    @functools.cached_property
     def latency(self) -> np.ndarray:
         """Decode-step latency [s]."""
         return sum((cost.latency for cost in self.costs.values()), np.zeros_like(self.context))
@@ -108,7 +108,7 @@ class Estimate:
         """Energy of the step per breakdown group [J]."""
         return self._sum_by("energy", 1)
 
-    @property
+    @functools.cached_property
     def energy(self) -> np.ndarray:
         """Energy of the step for the whole batch [J]."""
         return sum(self.energy_by_group.values(), np.zeros_like(self.context))
@@ -136,15 +136,27 @@ class Estimate:
             return None
         return sum(floors)
 
-    @property
+    @functools.cached_property
     def floor_latency(self) -> np.ndarray | None:
         """Physical lower bound of the latency, where the chip kind defines one [s]."""
         return self._floor("floor_latency")
 
-    @property
+    @functools.cached_property
     def floor_energy(self) -> np.ndarray | None:
         """Physical lower bound of the energy, where the chip kind defines one [J]."""
         return self._floor("floor_energy")
+
+    @property
+    def floor_time_per_token(self) -> np.ndarray:
+        """floor_latency / batch [s]; NaN where the chip kind defines no floor."""
+        floor = self.floor_latency
+        return np.full_like(self.context, np.nan) if floor is None else floor / self.batch
+
+    @property
+    def floor_energy_per_token(self) -> np.ndarray:
+        """floor_energy / batch [J]; NaN where the chip kind defines no floor."""
+        floor = self.floor_energy
+        return np.full_like(self.context, np.nan) if floor is None else floor / self.batch
 
     @property
     def not_mapped(self) -> list[str]:
@@ -234,22 +246,27 @@ class Estimate:
 
     def to_dict(self) -> dict:
         """The JSON form printed by ``archmodel estimate --json``."""
+        def values(array) -> list[float]:
+            return np.broadcast_to(np.asarray(array, dtype=float), self.context.shape).tolist()
+
+        columns = {
+            "context": self.context.astype(np.int64).tolist(),
+            "latency_s": values(self.latency),
+            "time_per_token_s": values(self.time_per_token),
+            "energy_j": values(self.energy),
+            "energy_per_token_j": values(self.energy_per_token),
+        }
+        if self.floor_latency is not None:
+            columns["floor_latency_s"] = values(self.floor_latency)
+            columns["floor_energy_j"] = values(self.floor_energy)
+        by_group = {name: values(v) for name, v in self.energy_by_group.items()}
+        by_component = {name: values(v) for name, v in self.energy_by_component.items()}
         points = []
-        by_group, by_component = self.energy_by_group, self.energy_by_component
-        for index, context in enumerate(self.context):
-            point = {
-                "context": int(context),
-                "latency_s": float(self.latency[index]),
-                "time_per_token_s": float(self.time_per_token[index]),
-                "energy_j": float(self.energy[index]),
-                "energy_per_token_j": float(self.energy_per_token[index]),
-                "energy_by_group_j": {name: float(np.broadcast_to(v, self.context.shape)[index]) for name, v in by_group.items()},
-                "energy_by_component_j": {name: float(np.broadcast_to(v, self.context.shape)[index]) for name, v in by_component.items()},
-                "area_m2": self.area,
-            }
-            if self.floor_latency is not None:
-                point["floor_latency_s"] = float(self.floor_latency[index])
-                point["floor_energy_j"] = float(self.floor_energy[index])
+        for index in range(self.context.size):
+            point = {name: column[index] for name, column in columns.items()}
+            point["energy_by_group_j"] = {name: column[index] for name, column in by_group.items()}
+            point["energy_by_component_j"] = {name: column[index] for name, column in by_component.items()}
+            point["area_m2"] = self.area
             points.append(point)
         result = {
             "chip": self.chip.name,

@@ -6,6 +6,8 @@ Units are SI; they are recorded here once and attached to frames as
 
 from __future__ import annotations
 
+import numpy as np
+
 from archmodel.specs.errors import UsageError
 
 #: energy ledger: what each component spent
@@ -36,6 +38,13 @@ AREA_COLUMNS = {
 }
 
 SCOPES = ("head", "layer", "model")
+
+
+def check_batch(batch: object) -> int:
+    """``batch`` if it is a positive integer (not a bool), else a :class:`UsageError`."""
+    if isinstance(batch, bool) or not isinstance(batch, (int, np.integer)) or batch < 1:
+        raise UsageError(f"batch must be a positive integer, got {batch!r}")
+    return int(batch)
 
 
 def check_scope(scope: str) -> str:

@@ -147,4 +147,4 @@ def map_gpu(gpu: GPU, workload: Workload, graph: nx.DiGraph) -> Plan:
     if tiling.cache_slots is not None:
         tiling.check_memory(np.array([tiling.cache_slots]))
     mapped = [MappedOp(op, ("gpu_kernel",)) for op in ops_in_order(graph)]
-    return Plan(gpu, workload, tiling, mapped, [], _notes(gpu, tiling))
+    return Plan(gpu, workload, tiling, mapped, [], _notes(gpu, tiling), labels=tiling.labels)

@@ -34,6 +34,8 @@ class Plan:
     its own hardware, so a per-sequence figure is the fair comparison.
     ``token_capacity``: most tokens the chip can attend per sequence (None: no
     fixed limit); the engine refuses contexts that would need more.
+    ``labels``: what every result must show about how it was obtained
+    (a GPU's calibration, measured or predicted).
     """
 
     chip: object
@@ -47,3 +49,4 @@ class Plan:
     batch_area_factor: float = 1.0
     replicates_per_sequence: bool = False
     token_capacity: int | None = None
+    labels: tuple[str, ...] = ()

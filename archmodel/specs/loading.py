@@ -34,13 +34,13 @@ def read_json(path: str | Path) -> dict:
     return document
 
 
-def _describe(error: dict) -> str:
+def _describe(error: dict, noun: str) -> str:
     kind = error["type"]
     found = error.get("input")
     if kind == "missing":
         return "required field is missing"
     if kind == "extra_forbidden":
-        return "unknown field (not part of this spec; check the spelling)"
+        return f"unknown field (not part of {noun}; check the spelling)"
     message = error["msg"]
     message = message.removeprefix("Value error, ")
     if kind in ("greater_than", "greater_than_equal", "less_than", "less_than_equal"):
@@ -52,17 +52,22 @@ def _describe(error: dict) -> str:
     return message
 
 
+def spec_error(error: ValidationError, file: str, noun: str = "this spec") -> SpecError:
+    """The first problem of a pydantic ``error`` as a one-line :class:`SpecError` naming file and JSON path."""
+    errors = error.errors()
+    first = errors[0]
+    location = tuple(part for part in first["loc"] if not _is_union_tag(part))
+    more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
+    return SpecError(file, json_path(location), _describe(first, noun) + more)
+
+
 def validate(model: type[BaseModel], document: dict, file: str) -> BaseModel:
     """Validate a provenance-wrapped ``document`` as ``model``, attaching file and provenance."""
     plain, records = extract_provenance(document, file)
     try:
         spec = model.model_validate(plain)
     except ValidationError as exc:
-        errors = exc.errors()
-        first = errors[0]
-        location = tuple(part for part in first["loc"] if not _is_union_tag(part))
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise SpecError(file, json_path(location), _describe(first) + more) from None
+        raise spec_error(exc, file) from None
     spec._file = file
     spec._provenance = records
     spec._raw = plain

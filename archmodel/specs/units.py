@@ -99,6 +99,13 @@ def to_si(value: object, dimension: str) -> float:
     return number
 
 
+def format_area(value: float, digits: int = 4) -> str:
+    """Area [m²] in mm² from 0.01 mm² up, else in µm² (prefixes of m² are not those of m)."""
+    if value >= 1e-8:
+        return f"{value / milli**2:.{digits}g} mm²"
+    return f"{value / micro**2:.{digits}g} µm²"
+
+
 def format_si(value: float, unit: str, digits: int = 4) -> str:
     """Format ``value`` [unit] with an engineering prefix (``6.15 nJ``)."""
     if value == 0 or not math.isfinite(value):
