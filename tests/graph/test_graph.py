@@ -48,18 +48,3 @@ def test_not_mapped_ops_are_reported(chip, gpt2):
     assert "mlp_up" in result.not_mapped and "q_projection" in result.not_mapped
     assert result.to_dict()["not_mapped"] == result.not_mapped
 
-
-def test_model_scope_counts_ops_outside_the_layers_once():
-    """Full GPT-2 on a GPU: the LM head runs once per step, the layer ops 12 times."""
-    from archmodel import estimate, load_chip, load_workload
-    from tests.conftest import ROOT, WORKLOADS
-
-    gpu = load_chip(ROOT / "hardware_specs" / "gpu" / "h100_sxm.json")
-    full = with_overrides(load_workload(WORKLOADS / "gpt2.json"), {"scope": "full"})
-    model = estimate(gpu, full, context=1024, scope="model")
-    layer = estimate(gpu, full, context=1024, scope="layer")
-    phases = model.phases.set_index("op")["latency"]
-    per_layer = layer.phases.set_index("op")["latency"]
-    assert "lm_head" not in per_layer.index
-    assert_allclose(phases["mlp_up"], 12 * per_layer["mlp_up"], rtol=1e-12)
-    assert_allclose(model.latency, 12 * layer.latency + phases["lm_head"] + phases["final_norm"] + phases["embedding"], rtol=1e-12)
