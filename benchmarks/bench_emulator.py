@@ -23,12 +23,13 @@ from pathlib import Path
 
 import numpy as np
 
-from archmodel.emulator import HardwareParameters, Scalers, attention
+from archmodel.emulator import HardwareParameters, attention
 from archmodel.emulator.encoding import CellEncoding
 from archmodel.emulator.geometry import RingGeometry
-from archmodel.emulator.modes import MODES
+from archmodel.emulator.inputs import random_inputs
 from archmodel.emulator.prefill import QUERY_TILE, tile_size
-from archmodel.emulator.scalers import range_matched_pair
+from archmodel.emulator.scalers import range_matched_scalers
+from archmodel.emulator.settings import Settings, resolve
 from archmodel.specs import load_chip
 
 from timing import best_of, peak_memory
@@ -43,13 +44,12 @@ def matmul_rate(dtype, repeats: int) -> float:
     return 2 * 2048**3 / best_of(lambda: a @ a, repeats)
 
 
-def matmul_flops(decay_per_step: float, path: str) -> float:
+def matmul_flops(settings: Settings) -> float:
     """FLOPs of the two matmuls per tile (scores and sub-tile sums): 2 × 2·Tq·K·L per head [FLOP]."""
-    model = MODES["gaincell_cubic"].analog_model(HardwareParameters(), HEAD_DIM, 32)
-    encoding = CellEncoding(model, decay_per_step)
-    columns = encoding.width(HEAD_DIM)  # K
-    geometry = RingGeometry(WINDOW, 64, TOKENS)
-    if path == "decode":  # every step reads all n_sub·W slots of the ring
+    encoding = CellEncoding.for_settings(settings, HEAD_DIM)
+    columns = encoding.width  # K
+    geometry = RingGeometry(settings.window, settings.hardware.subtile_width, TOKENS)
+    if settings.path == "decode":  # every step reads all n_sub·W slots of the ring
         return 4.0 * BATCH * HEADS * TOKENS * columns * geometry.slots
     tile, total = tile_size(encoding, QUERY_TILE), 0.0
     for first in range(0, TOKENS, tile):
@@ -59,15 +59,10 @@ def matmul_flops(decay_per_step: float, path: str) -> float:
     return total
 
 
-def inputs():
-    """GPT-2-like Gaussian q, k, v and range-matched scalers (a_out = 1, b_out = 0)."""
-    generator = np.random.default_rng(0)
-    shape = (BATCH, HEADS, TOKENS, HEAD_DIM)
-    q, k, v = (generator.standard_normal(shape, dtype=np.float32) for _ in range(3))
-    scalers = Scalers.initial(HEADS)
-    for name, x, low, high in (("q", q, 0.0, 1.0), ("k", k, 0.0, 0.9), ("v", v, 0.0, 0.9)):
-        scalers = scalers.with_pair(name, *range_matched_pair(x, low, high))
-    return q, k, v, scalers
+def inputs(hardware: HardwareParameters):
+    """The command's random q, k, v (seed 0) and scalers range-matched on the chip (a_out = 1, b_out = 0)."""
+    q, k, v = random_inputs(BATCH, HEADS, TOKENS, HEAD_DIM, seed=0)
+    return q, k, v, range_matched_scalers(q, k, v, hardware)
 
 
 def main() -> None:
@@ -76,22 +71,25 @@ def main() -> None:
     parser.add_argument("--decode-repeats", type=int, default=2)
     args = parser.parse_args()
     chip = load_chip(ROOT / "hardware_specs" / "gaincell_leroux2025.json")
-    q, k, v, scalers = inputs()
+    hardware = HardwareParameters.from_chip(chip)
+    q, k, v, scalers = inputs(hardware)
     rates = {"float64": matmul_rate(np.float64, args.repeats), "float32": matmul_rate(np.float32, args.repeats)}
-    print(f"shape B={BATCH} H={HEADS} T={TOKENS} d={HEAD_DIM} M={WINDOW}, gaincell_cubic, levels 16/8/32")
+    levels = f"{hardware.query_levels}/{hardware.storage_levels}/{hardware.output_levels}"
+    print(f"shape B={BATCH} H={HEADS} T={TOKENS} d={HEAD_DIM} M={WINDOW}, gaincell_cubic, levels {levels}")
     print(f"numpy matmul rate: float64 {rates['float64'] / 1e9:.1f} GFLOP/s, float32 {rates['float32'] / 1e9:.1f} GFLOP/s")
     header = f"{'path':8s} {'λ':>8s} {'wall [s]':>9s} {'peak [MiB]':>11s} {'GFLOP':>7s} " \
              f"{'bound64 [s]':>11s} {'ratio64':>8s} {'bound32 [s]':>11s} {'ratio32':>8s}"
     print(header)
     for path, repeats in (("prefill", args.repeats), ("decode", args.decode_repeats)):
         for decay in (0.0, 1.6e-4):
-            def run(decay=decay, path=path):
-                return attention(q, k, v, mode="gaincell_cubic", chip=chip, window=WINDOW, scalers=scalers,
-                                 decay_per_step=decay, path=path)
+            options = dict(chip=hardware, window=WINDOW, decay_per_step=decay, path=path)
+
+            def run(options=options):
+                return attention(q, k, v, mode="gaincell_cubic", scalers=scalers, **options)
 
             seconds = best_of(run, repeats)
             peak = peak_memory(run)
-            flops = matmul_flops(decay, path)
+            flops = matmul_flops(resolve("gaincell_cubic", tokens=TOKENS, **options))
             bound64, bound32 = flops / rates["float64"], flops / rates["float32"]
             print(f"{path:8s} {decay:8.1e} {seconds:9.3f} {peak / 2**20:11.1f} {flops / 1e9:7.2f} "
                   f"{bound64:11.3f} {seconds / bound64:8.2f} {bound32:11.3f} {seconds / bound32:8.2f}")

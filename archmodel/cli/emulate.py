@@ -12,7 +12,6 @@ from rich.table import Table
 
 from archmodel.cli.app import app
 from archmodel.emulator.cli import run_emulate
-from archmodel.emulator.export import write_activity_chip
 from archmodel.specs.errors import UsageError
 from archmodel.specs.units import to_si
 
@@ -64,11 +63,8 @@ def emulate(
     metrics = run_emulate(chip, mode, inputs=inputs, out=out, window=window, decay_per_step=decay_per_step,
                           q_levels=q_levels, kv_levels=kv_levels, out_levels=out_levels,
                           no_quantization=no_quantization, tokens=tokens, heads=heads, batch=batch, seed=seed,
-                          as_json=as_json, path=path,
-                          time_per_token=None if time_per_token is None else _seconds(time_per_token))
-    if chip_out is not None:
-        described = str(inputs) if inputs is not None else f"random inputs (seed {seed or 0})"
-        metrics["chip_out"] = str(write_activity_chip(chip, chip_out, metrics, described))
+                          path=path, time_per_token=None if time_per_token is None else _seconds(time_per_token),
+                          chip_out=chip_out)
     if as_json:
         typer.echo(json.dumps(metrics, indent=2))
         return

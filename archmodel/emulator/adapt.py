@@ -33,13 +33,17 @@ Forward = Callable[[Scalers], Mapping[str, Moments]]
 
 @dataclass(frozen=True)
 class AdaptationResult:
-    """Adapted scalers, forward passes run, whether all statistics met the threshold, and
+    """Adapted scalers, whether all statistics met the threshold, and
     ``history[n]`` = the largest |statistic - target| over all scalers and heads at pass n."""
 
     scalers: Scalers
-    iterations: int
     converged: bool
     history: tuple[float, ...]
+
+    @property
+    def iterations(self) -> int:
+        """Forward passes run [-]."""
+        return len(self.history)
 
 
 def step_size(iteration: int, start: float = 1.0, end: float = 0.1, ramp: int = 50) -> float:
@@ -77,11 +81,11 @@ def adapt_scalers(forward: Forward, scalers: Scalers, targets: Mapping[str, Mome
         deviation = max(_largest_deviation(measured[name], targets[name]) for name in targets)
         history.append(deviation)
         if deviation <= threshold:
-            return AdaptationResult(scalers, iteration + 1, True, tuple(history))
+            return AdaptationResult(scalers, True, tuple(history))
         alpha = step_size(iteration)
         for name, target in targets.items():
             scalers = scalers.with_pair(name, *_update(scalers.pair(name), measured[name], target, alpha, threshold))
-    return AdaptationResult(scalers, max_iterations, False, tuple(history))
+    return AdaptationResult(scalers, False, tuple(history))
 
 
 def _largest_deviation(measured: Moments, target: Moments) -> float:

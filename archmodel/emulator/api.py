@@ -42,10 +42,7 @@ def emulate(q, k, v, *, mode: str, window=None, decay_per_step=None, time_per_to
     scalers = _scalers(scalers, heads, settings)
     tally = None
     if statistics:
-        geometry = RingGeometry(settings.window, settings.hardware.subtile_width, tokens)
-        widths = np.minimum(settings.window - geometry.subtile_width * np.arange(geometry.subtiles),
-                            geometry.subtile_width)  # (n_sub,) real columns per sub-tile
-        tally = Tally(heads, widths)
+        tally = Tally(heads, RingGeometry(settings.window, settings.hardware.subtile_width, tokens).subtile_widths)
     run = prefill if settings.path == "prefill" else decode
     output = run(q, k, v, settings, scalers, tally)
     return Emulation(output, tally.result() if tally else None, settings, scalers)

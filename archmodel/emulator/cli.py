@@ -1,10 +1,12 @@
 """The ``archmodel emulate`` command as a plain function (the CLI parses and prints).
 
-``run_emulate`` runs the chosen mode on the inputs (an npz file, or
-realistic random q, k, v), compares it with the ideal reference
-(``softmax_window``, window M) and with the linear hardware model
-(``gaincell_linear``, same options), writes ``y`` to ``out`` atomically,
-and returns a JSON-ready dict of metrics (keys in :data:`METRIC_KEYS`).
+``run_emulate`` checks every option, runs the chosen mode on the inputs
+(an npz file, or realistic random q, k, v), compares it with the ideal
+reference (``softmax_window``, window M) and with the linear hardware model
+(``gaincell_linear``, same options), writes ``y`` to ``out`` atomically and,
+with ``chip_out``, a chip variant holding the measured activity
+(:mod:`archmodel.emulator.export`), and returns a JSON-ready dict of metrics
+(keys in :data:`METRIC_KEYS`, then ``chip_out`` when one was written).
 
 Scalers missing from ``in.npz`` (all of them for random inputs) are
 calibrated: q, k, v scalers map mean ± 3σ of each head onto the clamp
@@ -15,16 +17,16 @@ read-out can do, so the errors measure shape, not scale.
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import numpy as np
 
 from archmodel.emulator.api import emulate
-from archmodel.files import write_npz
+from archmodel.emulator.export import require_activity, write_activity_chip
 from archmodel.emulator.inputs import load_inputs, random_inputs
-from archmodel.emulator.metrics import mean_cosine_similarity, relative_l2_error
-from archmodel.emulator.scalers import Scalers, fit_output_pair, range_matched_pair
-from archmodel.emulator.settings import DEFAULT_WINDOW, hardware_of, resolve
+from archmodel.emulator.metrics import fidelity
+from archmodel.emulator.scalers import SCALER_NAMES, Scalers, fit_output_pair, range_matched_scalers
+from archmodel.emulator.settings import hardware_of, resolve
+from archmodel.files import require_folder, write_npz
+from archmodel.specs import load_chip
 from archmodel.specs.errors import UsageError
 
 #: Keys of the dict :func:`run_emulate` returns, in order.
@@ -43,36 +45,44 @@ DEFAULT_BATCH, DEFAULT_HEADS, DEFAULT_TOKENS = 1, 12, 1024
 
 def run_emulate(chip_path, mode, inputs=None, out=None, window=None, decay_per_step=None, q_levels=None,
                 kv_levels=None, out_levels=None, no_quantization=False, tokens=None, heads=None, batch=None,
-                seed=None, as_json=False, *, path="prefill", time_per_token=None) -> dict:
-    """Emulate one attention layer on a chip and return fidelity metrics (see module docstring).
-
-    ``as_json`` is accepted for the command's sake: the dict is JSON-ready
-    either way, and printing it is the caller's job.
-    """
-    hardware = hardware_of(chip_path)
-    resolve(mode, tokens=1, path=path, window=window)  # fail fast on mode, path and window
-    if out is not None and not Path(out).resolve().parent.is_dir():
-        raise UsageError(f"{out}: cannot write the output, its folder does not exist")
-    (q, k, v), given = _inputs(inputs, tokens, heads, batch, seed, hardware.array_rows)
+                seed=None, *, path="prefill", time_per_token=None, chip_out=None) -> dict:
+    """Emulate one attention layer on a chip and return fidelity metrics (see module docstring)."""
+    chip = load_chip(chip_path)
+    hardware = hardware_of(chip)
     options = dict(window=window, decay_per_step=decay_per_step, time_per_token=time_per_token, q_levels=q_levels,
                    kv_levels=kv_levels, out_levels=out_levels, quantize=not no_quantization, chip=hardware,
-                   path=path)
+                   path=path, seed=seed)
+    settings = resolve(mode, tokens=1, **options)  # every option checked before any work
+    if chip_out is not None:
+        require_activity(settings.mode)
+    if out is not None:
+        require_folder(out)
+    (q, k, v), given = _inputs(inputs, tokens, heads, batch, settings.seed, hardware.array_rows)
     scalers, calibrated = _input_scalers(q, k, v, given, hardware)
-    ideal = emulate(q, k, v, mode="softmax_window", window=window or DEFAULT_WINDOW, path=path,
-                    statistics=False).output
-    run = emulate(q, k, v, mode=mode, scalers=scalers, **_mode_options(mode, options))
-    linear = emulate(q, k, v, mode="gaincell_linear", scalers=scalers, **options, statistics=False)
+    run = emulate(q, k, v, mode=mode, scalers=scalers, **options)
+    if settings.mode.name == "softmax_window":
+        ideal = run.output
+    else:
+        ideal = emulate(q, k, v, mode="softmax_window", window=window, path=path, statistics=False).output
+    if settings.mode.name == "gaincell_linear":
+        linear = run
+    else:
+        linear = emulate(q, k, v, mode="gaincell_linear", scalers=scalers, **options, statistics=False)
     y = _read_out(run, ideal, "out" in calibrated)
     y_linear = _read_out(linear, ideal, "out" in calibrated)
     if out is not None:
         write_npz(out, y=y)
-    return _metrics(run, y, ideal, y_linear, calibrated, out)
+    metrics = _metrics(run, y, ideal, y_linear, calibrated, out)
+    if chip_out is not None:
+        described = str(inputs) if inputs is not None else f"random inputs (seed {run.settings.seed})"
+        metrics["chip_out"] = str(write_activity_chip(chip, chip_path, chip_out, metrics, described))
+    return metrics
 
 
-def _inputs(inputs, tokens, heads, batch, seed, head_dim):
+def _inputs(inputs, tokens, heads, batch, seed: int, head_dim):
     if inputs is None:
         shape = (batch or DEFAULT_BATCH, heads or DEFAULT_HEADS, tokens or DEFAULT_TOKENS)
-        return random_inputs(*shape, head_dim, 0 if seed is None else seed), {}
+        return random_inputs(*shape, head_dim, seed), {}
     named = [flag for flag, value in (("tokens", tokens), ("heads", heads), ("batch", batch)) if value is not None]
     if named:
         raise UsageError(f"{', '.join(named)} only apply to random inputs; the shape comes from {inputs}")
@@ -80,36 +90,11 @@ def _inputs(inputs, tokens, heads, batch, seed, head_dim):
 
 
 def _input_scalers(q, k, v, given: dict, hardware) -> tuple[Scalers, list[str]]:
-    """Scalers from the npz where given, the rest calibrated; and the names calibrated."""
-    heads = q.shape[1]
-    ranges = {"q": (q, 0.0, 1.0), "k": (k, hardware.storage_min, hardware.storage_max),
-              "v": (v, hardware.storage_min, hardware.storage_max)}
-    scalers, calibrated = Scalers.initial(heads, hardware.rest_voltage), []
-    for name, (x, low, high) in ranges.items():
-        pair = given.get(name)
-        if pair is None:
-            pair = range_matched_pair(x, low, high)
-            calibrated.append(name)
+    """Scalers from the npz where given, the rest calibrated (``out`` by :func:`_read_out`); and the names calibrated."""
+    scalers = range_matched_scalers(q, k, v, hardware)
+    for name, pair in given.items():
         scalers = scalers.with_pair(name, *pair)
-    if "out" in given:
-        scalers = scalers.with_pair("out", *given["out"])
-    else:
-        calibrated.append("out")
-    return scalers, calibrated
-
-
-def _mode_options(mode: str, options: dict) -> dict:
-    """The options a mode takes: the ideal modes take no hardware options, ``softmax`` no window."""
-    spec = resolve(mode, tokens=1).mode
-    if spec.hardware:
-        return options
-    chosen = {"path": options["path"]}
-    if spec.windowed:
-        chosen["window"] = options["window"]
-    for name in ("decay_per_step", "time_per_token", "q_levels", "kv_levels", "out_levels"):
-        if options[name] is not None:
-            chosen[name] = options[name]  # rejected by `emulate` with a clear message
-    return chosen
+    return scalers, [name for name in SCALER_NAMES if name not in given]
 
 
 def _read_out(run, ideal: np.ndarray, fit: bool) -> np.ndarray:
@@ -131,10 +116,6 @@ def _metrics(run, y, ideal, y_linear, calibrated, out) -> dict:
         "head_dim": head_dim, "window": settings.window, "decay_per_step": settings.decay_per_step,
         "q_levels": settings.q_levels, "kv_levels": settings.kv_levels, "out_levels": settings.out_levels,
         "calibrated_scalers": calibrated if settings.mode.hardware else [],
-        "relative_l2_error_vs_ideal": relative_l2_error(y, ideal),
-        "mean_cosine_similarity_vs_ideal": mean_cosine_similarity(y, ideal),
-        "relative_l2_error_vs_linear": relative_l2_error(y, y_linear),
-        "mean_cosine_similarity_vs_linear": mean_cosine_similarity(y, y_linear),
         "clipped_fraction_q": clipped.get("q"), "clipped_fraction_k": clipped.get("k"),
         "clipped_fraction_v": clipped.get("v"),
         "phi_zero_fraction": statistics.phi_zero_fraction,
@@ -145,4 +126,6 @@ def _metrics(run, y, ideal, y_linear, calibrated, out) -> dict:
         "subtile_live_fraction": list(activity.subtile_live_fraction) if activity else None,
         "out": None if out is None else str(out),
     }
+    for label, reference in (("ideal", ideal), ("linear", y_linear)):
+        values.update({f"{key}_vs_{label}": value for key, value in fidelity(y, reference).items()})
     return {key: values[key] for key in METRIC_KEYS}

@@ -11,11 +11,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from archmodel.emulator.encoding import EXPONENT_LIMIT, CellEncoding
-from archmodel.emulator.geometry import tile_masks
+from archmodel.emulator.encoding import CellEncoding
+from archmodel.emulator.geometry import RingGeometry, tile_masks
 from archmodel.emulator.kernels import analog_tile, softmax_rows
-from archmodel.emulator.noise import ReadNoise
-from archmodel.emulator.pipeline import input_stages, scale_output, stage_input
+from archmodel.emulator.noise import read_noise
+from archmodel.emulator.pipeline import finish_output, input_stages, stage_input
 from archmodel.emulator.scalers import Scalers
 from archmodel.emulator.settings import Settings
 
@@ -29,21 +29,17 @@ class AnalogRing:
     """
 
     def __init__(self, settings: Settings, scalers: Scalers, batch: int, heads: int, head_dim: int, tally=None):
-        hardware = settings.hardware
-        self.settings, self.scalers, self.tally, self.head_dim = settings, scalers, tally, head_dim
-        self.width = hardware.subtile_width
-        self.subtiles = -(-settings.window // self.width)
+        self.settings, self.scalers, self.tally = settings, scalers, tally
+        ring = RingGeometry(settings.window, settings.hardware.subtile_width, settings.window)  # one round: the ring
+        self.width, self.subtiles = ring.subtile_width, ring.subtiles
         self.stages = input_stages(settings)
-        model = settings.mode.analog_model(hardware, head_dim, settings.out_levels)
-        self.encoding = CellEncoding(model, settings.decay_per_step)
-        columns = self.encoding.width(head_dim)
-        self.keys = np.zeros((batch, heads, columns, self.subtiles * self.width))  # (B, H, K, n_sub·W)
+        self.encoding = CellEncoding.for_settings(settings, head_dim)
+        columns = self.encoding.width
+        self.keys = np.zeros((batch, heads, columns, ring.slots))  # (B, H, K, n_sub·W)
         self.values = np.zeros((batch, heads, self.subtiles, self.width, columns))  # (B, H, n_sub, W, K)
         self.written = np.full((self.subtiles, self.width), -1)  # step each slot was written, -1: never
         self.reference = 0
-        self.noise = None
-        if settings.noise is not None:
-            self.noise = ReadNoise(settings.noise, settings.seed, batch, heads, settings.window, self.subtiles, head_dim)
+        self.noise = read_noise(settings, batch, heads, self.subtiles, head_dim)
         self.step_index = 0
 
     def step(self, q, k, v) -> np.ndarray:
@@ -60,15 +56,12 @@ class AnalogRing:
         z = analog_tile(self.encoding.encode_queries(pulses.astype(np.float64), factors), self.keys, self.values,
                         live, factors, self.encoding, self.subtiles, noise, self.tally)  # (B, H, 1, d)
         self.step_index += 1
-        y = scale_output(z, self.scalers if self.stages is not None else None)
-        if self.tally is not None and self.stages is not None:
-            self.tally.add_moments("out", y)
-        return y[:, :, 0]
+        return finish_output(z, self.settings, self.scalers, self.tally)[:, :, 0]
 
     def _write(self, t: int, k, v) -> None:
         """DAC write of k_t, v_t into slot t mod M."""
         subtile, column = divmod(t % self.settings.window, self.width)
-        factors = self.encoding.key_factors(np.array([self.reference - t]), self.head_dim)  # (K, 1)
+        factors = self.encoding.key_factors(np.array([self.reference - t]))  # (K, 1)
         for name, x in (("k", k), ("v", v)):
             stored = stage_input(name, x[:, :, None], self.scalers, self.stages, self.tally)  # (B, H, 1, d)
             coefficients = self.encoding.model.score_coefficients if name == "k" else self.encoding.model.output_coefficients
@@ -84,9 +77,9 @@ class AnalogRing:
     def _rebase(self, t: int) -> None:
         """Move the reference step to t when the factors e^{pλ(t - r)} approach the limit."""
         encoding = self.encoding
-        if encoding.collapsed or max(encoding.exponents) * encoding.decay_per_step * (t - self.reference) <= EXPONENT_LIMIT:
+        if t - self.reference <= encoding.max_span:
             return
-        factors = encoding.key_factors(np.full(self.keys.shape[-1], t - self.reference), self.head_dim)  # (K, L)
+        factors = encoding.key_factors(np.full(self.keys.shape[-1], t - self.reference))  # (K, L)
         self.keys *= factors
         self.values *= factors.T.reshape(self.subtiles, self.width, -1)
         self.reference = t

@@ -18,11 +18,13 @@ decode a step moved forward before any factor would pass e^300.
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
 import numpy as np
 
 from archmodel.emulator.modes import AnalogModel
+from archmodel.emulator.settings import Settings
 
 #: Largest exponent P·λ·Δ of a leakage factor (e^300 ≈ 1e130, far from overflow).
 EXPONENT_LIMIT = 300.0
@@ -30,10 +32,17 @@ EXPONENT_LIMIT = 300.0
 
 @dataclass(frozen=True)
 class CellEncoding:
-    """Blocks of the encoded operands for one model and one leakage λ."""
+    """Blocks of the encoded operands for one model, one leakage λ and one head dimension d."""
 
     model: AnalogModel
     decay_per_step: float  # λ [-]
+    head_dim: int  # d [-]
+
+    @classmethod
+    def for_settings(cls, settings: Settings, head_dim: int) -> CellEncoding:
+        """The encoding of a run's mode, chip, output levels and λ (analog kernel only)."""
+        model = settings.mode.analog_model(settings.hardware, head_dim, settings.out_levels)
+        return cls(model, settings.decay_per_step, head_dim)
 
     @property
     def collapsed(self) -> bool:
@@ -50,9 +59,17 @@ class CellEncoding:
         """An extra column carries c_0 (expanded form with c_0 ≠ 0)."""
         return not self.collapsed and self.model.score_coefficients[0] != 0.0
 
-    def width(self, head_dim: int) -> int:
+    @property
+    def width(self) -> int:
         """K = blocks·d (+1) [-]."""
-        return len(self.exponents) * head_dim + int(self.constant)
+        return len(self.exponents) * self.head_dim + int(self.constant)
+
+    @property
+    def max_span(self) -> float:
+        """Most steps Δ between a factor's reference and its step with P·λ·Δ ≤ EXPONENT_LIMIT [steps]; inf if λ = 0."""
+        if self.collapsed:
+            return math.inf
+        return EXPONENT_LIMIT / (max(self.exponents) * self.decay_per_step)
 
     def encode(self, stored: np.ndarray, coefficients: tuple[float, ...]) -> np.ndarray:
         """(…, N, d) stored values → (…, N, K) float64 blocks ``c_p·y^p`` (or I(y)), y = stored - rest."""
@@ -71,11 +88,11 @@ class CellEncoding:
             blocks.append(np.full(deviation.shape[:-1] + (1,), coefficients[0]))
         return np.concatenate(blocks, axis=-1)
 
-    def key_factors(self, ages: np.ndarray, head_dim: int) -> np.ndarray | None:
+    def key_factors(self, ages: np.ndarray) -> np.ndarray | None:
         """(L,) ages r - j [steps] → (K, L) factors e^{-pλ·age} per encoded row; None if λ = 0."""
         if self.collapsed:
             return None
-        rows = [np.exp(-p * self.decay_per_step * ages)[None, :].repeat(head_dim, axis=0) for p in self.exponents]
+        rows = [np.exp(-p * self.decay_per_step * ages)[None, :].repeat(self.head_dim, axis=0) for p in self.exponents]
         if self.constant:
             rows.append(np.ones((1, ages.size)))
         return np.concatenate(rows, axis=0)
@@ -95,11 +112,11 @@ class CellEncoding:
             blocks.append(q.sum(axis=-1, keepdims=True))
         return np.concatenate(blocks, axis=-1)
 
-    def combine(self, out: np.ndarray, factors: np.ndarray | None, head_dim: int) -> np.ndarray:
+    def combine(self, out: np.ndarray, factors: np.ndarray | None) -> np.ndarray:
         """(B, H, n, Tq, K) per-block sums → (B, H, n, Tq, d): Σ_p f_p(i)·block_p + constant column."""
         if factors is None:
             return out
-        blocks = out[..., :factors.shape[1] * head_dim].reshape(*out.shape[:-1], factors.shape[1], head_dim)
+        blocks = out[..., :factors.shape[1] * self.head_dim].reshape(*out.shape[:-1], factors.shape[1], self.head_dim)
         total = np.einsum("bhntpd,tp->bhntd", blocks, factors)  # (B, H, n, Tq, d)
         if self.constant:
             total += out[..., -1:]

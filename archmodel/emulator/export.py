@@ -14,17 +14,23 @@ import datetime
 import os
 from pathlib import Path
 
+from archmodel.emulator.modes import MODES, Mode
 from archmodel.files import write_json
-from archmodel.specs import load_chip
+from archmodel.specs.errors import UsageError
 
 
-def activity_chip_document(chip_path: str | Path, out_path: str | Path, metrics: dict, inputs: str) -> dict:
-    """A chip document extending ``chip_path`` with the activity in ``metrics``.
+def require_activity(mode: Mode) -> None:
+    """A :class:`UsageError` unless ``mode`` runs the analog arrays (whose activity is exported); check before running."""
+    if not mode.hardware:
+        raise UsageError(f"mode {mode.name!r} has no analog arrays, so no activity to export; use a gain-cell mode")
+
+
+def activity_chip_document(chip, chip_path: str | Path, out_path: str | Path, metrics: dict, inputs: str) -> dict:
+    """A chip document extending ``chip_path`` (loaded: ``chip``) with the activity in ``metrics``.
 
     ``metrics`` is what :func:`archmodel.emulator.cli.run_emulate` returns;
     ``inputs`` says what the emulator ran on (for the provenance text).
     """
-    chip = load_chip(chip_path)
     parent = os.path.relpath(Path(chip_path).resolve(), Path(out_path).resolve().parent)
     shape = f"B={metrics['batch']}, H={metrics['heads']}, T={metrics['tokens']}, d={metrics['head_dim']}, M={metrics['window']}"
     how = (f"archmodel emulate --mode {metrics['mode']} ({metrics['path']}) on {inputs}, {shape}, "
@@ -41,10 +47,7 @@ def activity_chip_document(chip_path: str | Path, out_path: str | Path, metrics:
     }
 
 
-def write_activity_chip(chip_path: str | Path, out_path: str | Path, metrics: dict, inputs: str) -> Path:
+def write_activity_chip(chip, chip_path: str | Path, out_path: str | Path, metrics: dict, inputs: str) -> Path:
     """Write :func:`activity_chip_document` to ``out_path`` atomically."""
-    if metrics.get("query_pulse_fraction") is None:
-        from archmodel.specs.errors import UsageError
-
-        raise UsageError(f"mode {metrics['mode']!r} has no analog arrays, so no activity to export; use a gain-cell mode")
-    return write_json(activity_chip_document(chip_path, out_path, metrics, inputs), out_path)
+    require_activity(MODES[metrics["mode"]])
+    return write_json(activity_chip_document(chip, chip_path, out_path, metrics, inputs), out_path)

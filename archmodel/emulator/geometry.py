@@ -38,6 +38,11 @@ class RingGeometry:
         """n_sub·W slot positions, M of them real (the rest pad the last sub-tile) [-]."""
         return self.subtiles * self.subtile_width
 
+    @property
+    def subtile_widths(self) -> np.ndarray:
+        """(n_sub,) real columns of each sub-tile: W, except a partial last one when W does not divide M [tokens]."""
+        return np.minimum(self.window - self.subtile_width * np.arange(self.subtiles), self.subtile_width)
+
     def segment(self, token: int) -> int:
         """Segment g holding ``token`` [-]."""
         round_, slot = divmod(token, self.window)

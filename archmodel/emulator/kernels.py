@@ -44,7 +44,6 @@ def analog_tile(queries, keys, values, live, factors, encoding: CellEncoding, su
     """
     batch, heads, tokens, _ = queries.shape
     segments, width = values.shape[2], values.shape[3]
-    head_dim = (values.shape[-1] - int(encoding.constant)) // len(encoding.exponents)
     phi = queries @ keys  # (B, H, Tq, L): S/S_sat
     if noise is not None:
         phi += noise.score
@@ -54,7 +53,7 @@ def analog_tile(queries, keys, values, live, factors, encoding: CellEncoding, su
     if tally is not None:
         tally.add_phi(phi, live)
     weights = phi.reshape(batch, heads, tokens, segments, width).transpose(0, 1, 3, 2, 4)  # (B, H, n_seg, Tq, W)
-    partial = encoding.combine(weights @ values, factors, head_dim)  # (B, H, n_seg, Tq, d): g/(S_out·step)
+    partial = encoding.combine(weights @ values, factors)  # (B, H, n_seg, Tq, d): g/(S_out·step)
     if not encoding.model.subtile_clamp:
         return partial.sum(axis=2)
     live_subtiles = _fold(live.reshape(tokens, segments, width).any(axis=-1).T, subtiles, axis=0)  # (n_compact, Tq)

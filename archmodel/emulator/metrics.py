@@ -22,8 +22,9 @@ def mean_cosine_similarity(y: np.ndarray, reference: np.ndarray) -> float:
     """
     y, reference = np.asarray(y, np.float64), np.asarray(reference, np.float64)
     dot = (y * reference).sum(axis=-1)  # (B, H, T)
-    norms = np.linalg.norm(y, axis=-1) * np.linalg.norm(reference, axis=-1)
-    both_zero = (np.linalg.norm(y, axis=-1) == 0) & (np.linalg.norm(reference, axis=-1) == 0)
+    y_norm, reference_norm = np.linalg.norm(y, axis=-1), np.linalg.norm(reference, axis=-1)
+    norms = y_norm * reference_norm
+    both_zero = (y_norm == 0) & (reference_norm == 0)
     cosine = np.divide(dot, norms, out=np.zeros_like(dot), where=norms > 0)
     return float(np.where(both_zero, 1.0, cosine).mean())
 

@@ -26,7 +26,7 @@ from typing import Literal
 from collections.abc import Callable
 
 from archmodel.emulator.parameters import HardwareParameters
-from archmodel.emulator.quantization import quantization_step
+from archmodel.emulator.quantization import readout_step
 
 
 @dataclass(frozen=True)
@@ -54,7 +54,7 @@ class AnalogModel:
     @property
     def output_step(self) -> float:
         """Readout step 2/(levels - 1) on [-1, 1]; 1.0 without quantisation [-]."""
-        return 1.0 if self.output_levels is None else quantization_step(-1.0, 1.0, self.output_levels)
+        return readout_step(self.output_levels)
 
 
 @dataclass(frozen=True)
@@ -72,7 +72,7 @@ class Mode:
         if self.current is None:  # hardsigmoid: plain dot product, φ = clamp(q·k/√d, 0, 1)
             return AnalogModel((0.0, 1.0 / math.sqrt(head_dim)), (0.0, 1.0), 0.0, False, None)
         coefficients = self.current(hardware)
-        step = 1.0 if output_levels is None else quantization_step(-1.0, 1.0, output_levels)
+        step = readout_step(output_levels)
         return AnalogModel(
             score_coefficients=tuple(c / hardware.phi_saturation for c in coefficients),
             output_coefficients=tuple(c / (hardware.output_saturation * step) for c in coefficients),

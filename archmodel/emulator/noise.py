@@ -14,6 +14,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from archmodel.emulator.settings import Settings
+
 
 @dataclass(frozen=True)
 class TileNoise:
@@ -64,3 +66,10 @@ class ReadNoise:
         physical = (first_subtile + np.arange(compact)) % self.subtiles
         output = by_subtile[:, :, :, physical].transpose(0, 1, 3, 2, 4)  # (B, H, n_compact, Tq, d)
         return TileNoise(score, output)
+
+
+def read_noise(settings: Settings, batch: int, heads: int, subtiles: int, head_dim: int) -> ReadNoise | None:
+    """The read noise of a run (``settings.noise`` and ``seed``); ``None`` without noise."""
+    if settings.noise is None:
+        return None
+    return ReadNoise(settings.noise, settings.seed, batch, heads, settings.window, subtiles, head_dim)

@@ -67,6 +67,12 @@ class HardwareParameters:
         )
 
     @property
+    def input_ranges(self) -> dict[str, tuple[float, float]]:
+        """Clamp range of each scaled input: q onto pulse fractions [0, 1], k and v onto stored voltages [V]."""
+        storage = (self.storage_min, self.storage_max)
+        return {"q": (0.0, 1.0), "k": storage, "v": storage}
+
+    @property
     def cubic_coefficients(self) -> tuple[float, float, float, float]:
         """c_i = Σ_j C_ij·V_in^j, so that I(y) = Σ_i c_i·y^i [µA/V^i].
 

@@ -35,13 +35,8 @@ def input_stages(settings: Settings) -> dict[str, InputStage] | None:
     """Stages of q, k, v for a gain-cell mode; ``None`` for the ideal modes."""
     if not settings.mode.hardware:
         return None
-    hardware = settings.hardware
-    storage = (hardware.storage_min, hardware.storage_max)
-    return {
-        "q": InputStage(0.0, 1.0, settings.q_levels),
-        "k": InputStage(*storage, settings.kv_levels),
-        "v": InputStage(*storage, settings.kv_levels),
-    }
+    levels = {"q": settings.q_levels, "k": settings.kv_levels, "v": settings.kv_levels}
+    return {name: InputStage(low, high, levels[name]) for name, (low, high) in settings.hardware.input_ranges.items()}
 
 
 def stage_input(name: str, x: np.ndarray, scalers: Scalers, stages, tally=None) -> np.ndarray:
@@ -72,9 +67,15 @@ def value_stack(stored: np.ndarray, encoding: CellEncoding) -> np.ndarray:
     return encoding.encode(stored, encoding.model.output_coefficients)
 
 
-def scale_output(z: np.ndarray, scalers: Scalers | None) -> np.ndarray:
-    """``a_out·z + b_out`` per head, as float32; ``z`` is (B, H, Tq, d)."""
-    if scalers is None:
+def finish_output(z: np.ndarray, settings: Settings, scalers: Scalers, tally=None) -> np.ndarray:
+    """Outputs y float32 of the kernel's sums ``z`` (B, H, Tq, d).
+
+    Gain-cell modes: ``a_out·z + b_out`` per head, its moments recorded as ``out``; ideal modes: ``z``.
+    """
+    if not settings.mode.hardware:
         return z.astype(np.float32)
     a, b = scalers.pair("out")
-    return (a[None, :, None, None].astype(np.float64) * z + b[None, :, None, None]).astype(np.float32)
+    y = (a[None, :, None, None].astype(np.float64) * z + b[None, :, None, None]).astype(np.float32)
+    if tally is not None:
+        tally.add_moments("out", y)
+    return y

@@ -14,11 +14,11 @@ from __future__ import annotations
 
 import numpy as np
 
-from archmodel.emulator.encoding import EXPONENT_LIMIT, CellEncoding
+from archmodel.emulator.encoding import CellEncoding
 from archmodel.emulator.geometry import RingGeometry, dead_column_runs, tile_masks
 from archmodel.emulator.kernels import analog_tile, softmax_rows
-from archmodel.emulator.noise import ReadNoise
-from archmodel.emulator.pipeline import input_stages, key_stack, scale_output, stage_input, value_stack
+from archmodel.emulator.noise import read_noise
+from archmodel.emulator.pipeline import finish_output, input_stages, key_stack, stage_input, value_stack
 from archmodel.emulator.scalers import Scalers
 from archmodel.emulator.settings import Settings
 
@@ -55,19 +55,18 @@ def _prefill_softmax(q, k, v, window: int, query_tile: int) -> np.ndarray:
 def _prefill_analog(q, k, v, settings, scalers, tally, query_tile) -> np.ndarray:
     batch, heads, tokens, head_dim = q.shape
     stages = input_stages(settings)
-    encoding = CellEncoding(settings.mode.analog_model(settings.hardware, head_dim, settings.out_levels),
-                            settings.decay_per_step)
+    encoding = CellEncoding.for_settings(settings, head_dim)
     geometry = RingGeometry(settings.window, settings.hardware.subtile_width, tokens)
     pulses = stage_input("q", q, scalers, stages, tally).astype(np.float64)  # (B, H, T, d)
     keys = key_stack(geometry.layout(stage_input("k", k, scalers, stages, tally)), encoding)  # (B, H, K, G·W)
     values = value_stack(geometry.layout(stage_input("v", v, scalers, stages, tally)), encoding)  # (B, H, G, W, K)
     pulses, keys, values = (x.reshape(1, batch * heads, *x.shape[2:]) for x in (pulses, keys, values))
-    noise = _noise(settings, batch, heads, geometry, head_dim)
+    noise = read_noise(settings, batch, heads, geometry.subtiles, head_dim)
     z = np.empty((1, batch * heads, tokens, head_dim))
     step = tile_size(encoding, query_tile)
     for first in range(0, tokens, step):
         stop = min(first + step, tokens)
-        tile = _Tile(first, stop, geometry, encoding, head_dim)
+        tile = _Tile(first, stop, geometry, encoding)
         if tally is not None:
             tally.add_live_cells(tile.live, tile.low % geometry.subtiles, geometry.subtile_width)
         tile_noise = None if noise is None else noise.for_tile(
@@ -79,7 +78,7 @@ def _prefill_analog(q, k, v, settings, scalers, tally, query_tile) -> np.ndarray
                 tile.query_factors, encoding, geometry.subtiles,
                 None if tile_noise is None else tile_noise.select(rows), tally, tile.dead_columns,
             )
-    return _finish(z.reshape(batch, heads, tokens, head_dim), settings, scalers, tally)
+    return finish_output(z.reshape(batch, heads, tokens, head_dim), settings, scalers, tally)
 
 
 class _Tile:
@@ -88,13 +87,13 @@ class _Tile:
     The reference step of the leakage factors is ``first``.
     """
 
-    def __init__(self, first: int, stop: int, geometry: RingGeometry, encoding: CellEncoding, head_dim: int):
+    def __init__(self, first: int, stop: int, geometry: RingGeometry, encoding: CellEncoding):
         self.low, self.high = geometry.band(first, stop)
         self.segments, self.width = self.high - self.low, geometry.subtile_width
         key_tokens, key_valid = geometry.segment_tokens(self.low, self.high)  # (n_seg, W)
         self.lag, self.live = tile_masks(np.arange(first, stop), key_tokens, key_valid, geometry.window)  # (Tq, L)
         self.dead_columns = dead_column_runs(self.live)
-        self.key_factors = encoding.key_factors(first - key_tokens.reshape(-1), head_dim)  # (K, L)
+        self.key_factors = encoding.key_factors(first - key_tokens.reshape(-1))  # (K, L)
         self.value_factors = None if self.key_factors is None else np.ascontiguousarray(
             self.key_factors.T).reshape(self.segments, self.width, -1)  # (n_seg, W, K)
         self.query_factors = encoding.query_factors(np.arange(stop - first))  # (Tq, blocks)
@@ -112,9 +111,7 @@ class _Tile:
 
 def tile_size(encoding: CellEncoding, query_tile: int) -> int:
     """Queries per tile, small enough that e^{P·λ·Tq} stays far from overflow."""
-    if encoding.collapsed:
-        return query_tile
-    return max(1, min(query_tile, int(EXPONENT_LIMIT / (max(encoding.exponents) * encoding.decay_per_step))))
+    return max(1, int(min(query_tile, encoding.max_span)))
 
 
 def _head_chunks(rows: int, queries: int, columns: int, budget: int = CACHE_BUDGET):
@@ -122,19 +119,3 @@ def _head_chunks(rows: int, queries: int, columns: int, budget: int = CACHE_BUDG
     per_row = queries * columns * 8
     size = max(1, min(rows, budget // per_row))
     return [slice(start, min(start + size, rows)) for start in range(0, rows, size)]
-
-
-def _noise(settings: Settings, batch: int, heads: int, geometry: RingGeometry, head_dim: int):
-    if settings.noise is None:
-        return None
-    return ReadNoise(settings.noise, settings.seed, batch, heads, settings.window, geometry.subtiles, head_dim)
-
-
-def _finish(z: np.ndarray, settings: Settings, scalers: Scalers, tally) -> np.ndarray:
-    """Apply the output scaler (gain-cell modes) and record the output moments."""
-    if not settings.mode.hardware:
-        return z.astype(np.float32)
-    y = scale_output(z, scalers)
-    if tally is not None:
-        tally.add_moments("out", y)
-    return y

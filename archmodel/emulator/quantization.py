@@ -16,6 +16,11 @@ def quantization_step(minimum: float, maximum: float, levels: int) -> float:
     return (maximum - minimum) / (levels - 1)
 
 
+def readout_step(levels: int | None) -> float:
+    """Step 2/(levels - 1) of the signed readout on [-1, 1]; 1.0 without quantisation (``None``) [-]."""
+    return 1.0 if levels is None else quantization_step(-1.0, 1.0, levels)
+
+
 def quantize(x: np.ndarray, minimum: float, maximum: float, levels: int | None) -> np.ndarray:
     """``step·round(x/step)`` on the grid of ``levels`` over [minimum, maximum].
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields, replace
 
 import numpy as np
 
+from archmodel.emulator.parameters import HardwareParameters
 from archmodel.specs.errors import UsageError
 
 #: The four scaled quantities, in the order the paper lists them.
@@ -45,7 +46,7 @@ class Scalers:
             object.__setattr__(self, field.name, value)
 
     @classmethod
-    def initial(cls, heads: int, rest_voltage: float = 0.45) -> Scalers:
+    def initial(cls, heads: int, rest_voltage: float = HardwareParameters.rest_voltage) -> Scalers:
         """The paper's starting scalers for ``heads`` heads; b_k = b_v = rest voltage [V]."""
         ones, zeros = np.ones(heads), np.zeros(heads)
         rest = np.full(heads, rest_voltage)
@@ -89,6 +90,16 @@ def range_matched_pair(x: np.ndarray, low: float, high: float, spread: float = 3
     a = np.divide(half_range, spread * std, out=np.ones_like(std), where=std > 0)
     b = (low + high) / 2 - a * mean
     return a, b
+
+
+def range_matched_scalers(q: np.ndarray, k: np.ndarray, v: np.ndarray,
+                          hardware: HardwareParameters = HardwareParameters()) -> Scalers:
+    """Scalers mapping mean ± 3σ of each head of q, k, v (B, H, T, d) onto the clamp ranges of ``hardware``
+    (:attr:`HardwareParameters.input_ranges`, :func:`range_matched_pair`); a_out = 1, b_out = 0."""
+    scalers = Scalers.initial(q.shape[1], hardware.rest_voltage)
+    for name, x in (("q", q), ("k", k), ("v", v)):
+        scalers = scalers.with_pair(name, *range_matched_pair(x, *hardware.input_ranges[name]))
+    return scalers
 
 
 def fit_output_pair(z: np.ndarray, reference: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

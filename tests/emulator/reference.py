@@ -16,18 +16,30 @@ def quantize(x, low, high, levels):
     return step * np.round(x / step)
 
 
+def _live(T, window):
+    """(T, T) bool: key j is in the window of query i, i - M < j ≤ i."""
+    i = np.arange(T)[:, None]
+    j = np.arange(T)[None, :]
+    return (j <= i) & (j > i - window)
+
+
+def _scaled_scores(q, k):
+    """(B, H, T, T) q·kᵀ/√d in float64."""
+    return np.einsum("bhid,bhjd->bhij", q.astype(np.float64), k.astype(np.float64)) / np.sqrt(q.shape[-1])
+
+
 def gaincell(q, k, v, *, coefficients, window, decay_per_step=0.0, levels=(None, None, None),
-             s_sat=80.0, s_out=40.0, rest=0.45, scalers=None, width=64):
-    """Paper §3 for one layer; ``coefficients`` c_0..c_P of I(y) [µA]; float64 throughout."""
+             s_sat=80.0, s_out=40.0, rest=0.45, v_min=0.0, v_max=0.9, scalers=None, width=64):
+    """Paper §3 for one layer; ``coefficients`` c_0..c_P of I(y) [µA]; stored values in [v_min, v_max] [V];
+    float64 throughout."""
     B, H, T, d = q.shape
     a = scalers or {"q": (1.0, 0.0), "k": (1.0, rest), "v": (1.0, rest), "out": (1.0, 0.0)}
     qs = quantize(np.clip(a["q"][0] * q + a["q"][1], 0, 1), 0, 1, levels[0]).astype(np.float64)
-    ks = quantize(np.clip(a["k"][0] * k + a["k"][1], 0, 0.9), 0, 0.9, levels[1]).astype(np.float64)
-    vs = quantize(np.clip(a["v"][0] * v + a["v"][1], 0, 0.9), 0, 0.9, levels[1]).astype(np.float64)
-    i = np.arange(T)[:, None]
-    j = np.arange(T)[None, :]
-    live = (j <= i) & (j > i - window)  # (T, T)
-    D = np.where(live, np.exp(-decay_per_step * (i - j)), 0.0)
+    ks = quantize(np.clip(a["k"][0] * k + a["k"][1], v_min, v_max), v_min, v_max, levels[1]).astype(np.float64)
+    vs = quantize(np.clip(a["v"][0] * v + a["v"][1], v_min, v_max), v_min, v_max, levels[1]).astype(np.float64)
+    live = _live(T, window)
+    lag = np.arange(T)[:, None] - np.arange(T)[None, :]  # i - j
+    D = np.where(live, np.exp(-decay_per_step * lag), 0.0)
     yk, yv = ks - rest, vs - rest
     S = np.zeros((B, H, T, T))
     for p, c in enumerate(coefficients):  # I(D·y) = Σ_p c_p·D^p·y^p, summed over d with weights q
@@ -46,21 +58,11 @@ def gaincell(q, k, v, *, coefficients, window, decay_per_step=0.0, levels=(None,
 
 
 def softmax(q, k, v, window):
-    B, H, T, d = q.shape
-    i = np.arange(T)[:, None]
-    j = np.arange(T)[None, :]
-    live = (j <= i) & (j > i - window)
-    S = np.einsum("bhid,bhjd->bhij", q.astype(np.float64), k.astype(np.float64)) / np.sqrt(d)
-    S = np.where(live, S, -np.inf)
+    S = np.where(_live(q.shape[2], window), _scaled_scores(q, k), -np.inf)
     P = np.exp(S - S.max(-1, keepdims=True))
     P /= P.sum(-1, keepdims=True)
     return P @ v.astype(np.float64)
 
 
 def hardsigmoid(q, k, v, window):
-    B, H, T, d = q.shape
-    i = np.arange(T)[:, None]
-    j = np.arange(T)[None, :]
-    live = (j <= i) & (j > i - window)
-    S = np.einsum("bhid,bhjd->bhij", q.astype(np.float64), k.astype(np.float64)) / np.sqrt(d)
-    return np.where(live, np.clip(S, 0, 1), 0.0) @ v.astype(np.float64)
+    return np.where(_live(q.shape[2], window), np.clip(_scaled_scores(q, k), 0, 1), 0.0) @ v.astype(np.float64)

@@ -4,9 +4,9 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from archmodel.emulator import Moments, Scalers, adapt_scalers, emulate, relative_l2_error
+from archmodel.emulator import HardwareParameters, Moments, Scalers, adapt_scalers, emulate, relative_l2_error
 from archmodel.emulator.adapt import step_size
-from archmodel.emulator.scalers import range_matched_pair
+from archmodel.emulator.scalers import range_matched_scalers
 from archmodel.specs import UsageError
 
 
@@ -30,7 +30,7 @@ def test_matches_an_affine_forward_exactly():
 
     target = {"q": Moments(np.array([0.5]), np.array([0.25]))}
     result = adapt_scalers(forward, Scalers.initial(1), target)
-    assert result.converged and result.history[-1] <= 1e-4 and result.iterations < 100
+    assert result.converged and result.history[-1] <= 1e-4 and result.iterations == len(result.history) < 100
     a, b = result.scalers.pair("q")
     assert_allclose(a, 0.25 / 3, atol=1e-4)
     assert_allclose(b, 0.5 - 2 * 0.25 / 3, atol=1e-3)
@@ -41,9 +41,7 @@ def test_cubic_model_adapts_to_the_linear_model():
     # linear model's scalers, iterate.  Statistics converge and the cubic output moves toward the linear one.
     generator = np.random.default_rng(1)
     q, k, v = (generator.normal(0.0, 1.0, (1, 2, 96, 16)).astype(np.float32) for _ in range(3))
-    scalers = Scalers.initial(2)
-    for name, x, low, high in (("q", q, 0.0, 1.0), ("k", k, 0.0, 0.9), ("v", v, 0.0, 0.9)):
-        scalers = scalers.with_pair(name, *range_matched_pair(x, low, high))
+    scalers = range_matched_scalers(q, k, v, HardwareParameters())
     common = dict(window=64, decay_per_step=1.6e-4, q_levels=16, kv_levels=8, out_levels=32)
     linear = emulate(q, k, v, mode="gaincell_linear", scalers=scalers, **common)
 
@@ -52,10 +50,13 @@ def test_cubic_model_adapts_to_the_linear_model():
 
     result = adapt_scalers(forward, scalers, linear.statistics.pre_clamp)
     assert result.converged and result.history[-1] <= 1e-4
+    # the start is far from the targets: the first deviation is 100× what convergence leaves (≤ the 1e-4
+    # threshold), so the loop did real work; measured 0.029 → 9.2e-5 in 4 passes (ratio 315)
     assert result.history[0] > 100 * result.history[-1]
     before = emulate(q, k, v, mode="gaincell_cubic", scalers=scalers, **common).output
     after = emulate(q, k, v, mode="gaincell_cubic", scalers=result.scalers, **common).output
     error_before, error_after = relative_l2_error(before, linear.output), relative_l2_error(after, linear.output)
+    # measured: 1.27 → 0.83 (ratio 0.65); 0.7 asks for a clear improvement with a 7 % margin for BLAS rounding
     assert error_after < 0.7 * error_before
 
 

@@ -6,8 +6,11 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from archmodel.emulator import Scalers, attention
+from archmodel.emulator import Scalers, attention, mean_cosine_similarity, relative_l2_error
 from archmodel.emulator.cli import METRIC_KEYS, run_emulate
+from archmodel.emulator.inputs import random_inputs
+from archmodel.emulator.scalers import fit_output_pair, range_matched_scalers
+from archmodel.emulator.settings import hardware_of
 from archmodel.specs import UsageError
 
 from .conftest import random_qkv
@@ -22,15 +25,24 @@ def test_random_inputs_metrics_and_output(chip_path, tmp_path):
     json.dumps(metrics)  # JSON-ready
     assert (metrics["q_levels"], metrics["kv_levels"], metrics["out_levels"]) == (16, 8, 32)  # the chip's
     assert metrics["head_dim"] == 64 and metrics["window"] == 64 and metrics["calibrated_scalers"] == ["q", "k", "v", "out"]
-    # relative error ≤ 1 (a least-squares read-out never does worse than predicting the mean), cosines in [-1, 1]
-    assert 0 < metrics["relative_l2_error_vs_ideal"] <= 1 and 0 < metrics["relative_l2_error_vs_linear"] <= 1
-    assert -1 <= metrics["mean_cosine_similarity_vs_ideal"] <= 1
-    for key in ("clipped_fraction_q", "phi_zero_fraction", "phi_saturated_fraction", "subtile_saturated_fraction",
-                "query_pulse_fraction", "phi_pulse_fraction"):
-        assert 0 <= metrics[key] <= 1
     with np.load(out) as archive:
         assert archive.files == ["y"] and archive["y"].shape == (1, 2, 80, 64) and archive["y"].dtype == np.float32
+        y = archive["y"]
     assert [p.name for p in tmp_path.iterdir()] == ["out.npz"]  # no temporary file left behind
+    # the same calibration by hand: random inputs of seed 3 (d = the chip's array rows), q, k, v scalers
+    # range-matched on the chip's clamp ranges, output scalers the least-squares fit to ideal attention
+    q, k, v = random_inputs(1, 2, 80, 64, 3)
+    scalers = range_matched_scalers(q, k, v, hardware_of(chip_path))
+    ideal = attention(q, k, v, mode="softmax_window", window=64)
+    expected = {}
+    for mode in ("gaincell_cubic", "gaincell_linear"):
+        z = attention(q, k, v, mode=mode, chip=chip_path, window=64, scalers=scalers)
+        a, b = fit_output_pair(z, ideal)
+        expected[mode] = a[None, :, None, None] * z + b[None, :, None, None]
+    assert_allclose(y, expected["gaincell_cubic"], rtol=0, atol=1e-6)
+    assert_allclose(metrics["relative_l2_error_vs_ideal"], relative_l2_error(y, ideal), rtol=1e-12)
+    assert_allclose(metrics["mean_cosine_similarity_vs_ideal"], mean_cosine_similarity(y, ideal), rtol=1e-12)
+    assert_allclose(metrics["relative_l2_error_vs_linear"], relative_l2_error(y, expected["gaincell_linear"]), rtol=1e-5)
 
 
 def test_linear_mode_is_its_own_linear_reference(chip_path):
@@ -83,7 +95,7 @@ def test_unreadable_inputs_and_outputs(chip_path, tmp_path):
         run_emulate(chip_path, "gaincell_linear", inputs=tmp_path / "in.npz")
     with pytest.raises(UsageError, match="input file not found"):
         run_emulate(chip_path, "gaincell_linear", inputs=tmp_path / "missing.npz")
-    with pytest.raises(UsageError, match="its folder does not exist"):
+    with pytest.raises(UsageError, match="cannot write the output, folder .* does not exist"):
         run_emulate(chip_path, "gaincell_linear", out=tmp_path / "no" / "out.npz", **SMALL)
 
 
@@ -97,6 +109,18 @@ def test_shape_options_only_without_inputs(chip_path, tmp_path):
 def test_bad_mode_fails_before_any_work(chip_path):
     with pytest.raises(UsageError, match="unknown mode"):
         run_emulate(chip_path, "gaincell_quartic", tokens=10**9)
+
+
+@pytest.mark.parametrize("mode, options, message", [
+    ("gaincell_cubic", dict(q_levels=1), "q_levels must be an integer ≥ 2"),
+    ("gaincell_cubic", dict(decay_per_step=-1.0), "decay_per_step must be a finite number ≥ 0"),
+    ("softmax_window", dict(kv_levels=8), "ideal: kv_levels only apply to gain-cell modes"),
+    ("softmax_window", dict(chip_out="x.json"), "no analog arrays"),
+])
+def test_bad_options_fail_before_any_work(chip_path, mode, options, message):
+    # 10⁹ random tokens would take minutes and gigabytes: the error must come first
+    with pytest.raises(UsageError, match=message):
+        run_emulate(chip_path, mode, tokens=10**9, **options)
 
 
 
@@ -119,7 +143,7 @@ def test_cli_time_per_token_of_the_wrong_unit(chip_path, capsys):
 
 def test_chip_out_feeds_measured_activity_to_the_estimator(chip_path, tmp_path, capsys):
     """The exported chip prices K-array reads at the measured query pulse fraction:
-    E = H·d·n × 67.7 fJ × f_q (energy model of archmodel/costs/gaincell_arrays.py)."""
+    E = H·d·n × energy_per_read × f_q (energy model of archmodel/costs/gaincell_arrays.py); one head, n = 1024."""
     from archmodel import estimate, load_chip, load_workload
     from archmodel.cli import run
 
@@ -133,7 +157,9 @@ def test_chip_out_feeds_measured_activity_to_the_estimator(chip_path, tmp_path, 
     assert chip.provenance["$.activity.query_pulse_fraction"].kind == "measurement"
     workload = load_workload(chip_path.parents[1] / "workloads" / "gpt2.json")
     reads = estimate(chip, workload, context=1024, scope="head").energy_by_component["key_array"]
-    assert_allclose(reads, 64 * 1024 * 67.7e-15 * metrics["query_pulse_fraction"], rtol=1e-9)
+    expected = workload.model.head_dim * 1024 * chip.gain_cell.energy_per_read * metrics["query_pulse_fraction"]
+    assert_allclose(reads, expected, rtol=1e-9)
+    assert "random inputs (seed 0)" in chip.description
 
 
 def test_chip_out_needs_a_hardware_mode(chip_path, tmp_path, capsys):

@@ -26,12 +26,6 @@ def test_cubic_model_collapses_to_published_polynomial():
     assert_allclose(HardwareParameters().cubic_coefficients, (0.5214, 13.612, -2.6204, 46.055), rtol=2e-4)
 
 
-def test_cubic_current_by_hand():
-    # c_0 = C_00 + C_01·0.9 + C_02·0.81 + C_03·0.729 = 0.17393044 + 0.14088365 + 0.11411568 + 0.09243377
-    c0 = HardwareParameters().cubic_coefficients[0]
-    assert_allclose(c0, 0.17393044 + 0.15653739 * 0.9 + 0.14088365 * 0.81 + 0.12679529 * 0.729, rtol=1e-12)
-
-
 def test_decay_per_step_from_retention():
     # paper.md §3: 0.78 µs per token (12 layers × 65 ns) over τ = 5 ms → λ = 1.56e-4 ≈ 1.6e-4
     assert_allclose(HardwareParameters().decay_per_step(12 * 65e-9), 1.56e-4, rtol=1e-12)

@@ -3,12 +3,13 @@
 import pytest
 from numpy.testing import assert_allclose
 
+import archmodel.emulator
 from archmodel.emulator import HardwareParameters, attention, emulate
 
 from . import reference
 from .conftest import random_qkv
 
-MODES = ["softmax", "softmax_window", "hardsigmoid", "gaincell_linear", "gaincell_cubic"]
+MODES = list(archmodel.emulator.MODES)
 HARDWARE = dict(q_levels=16, kv_levels=8, out_levels=32, decay_per_step=2e-3, noise=0.02, seed=7)
 
 
