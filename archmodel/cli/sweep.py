@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from archmodel.cli.app import app
+from archmodel.engine.schema import check_batch
 from archmodel.specs import UsageError, load_chip, load_workload
 from archmodel.sweep import Grid, parse_contexts, parse_setting, run_sweep, write_table
 from archmodel.sweep.executors import EXECUTORS
@@ -19,10 +20,11 @@ from archmodel.sweep.tables_io import table_format
 
 
 class ProgressBar:
-    """A progress bar on stderr that shows only on a terminal, once a sweep has run ``delay`` seconds [s]."""
+    """A progress bar on ``console`` (default stderr) that shows only on a terminal, once a sweep has run
+    ``delay`` seconds [s]."""
 
-    def __init__(self, enabled: bool, delay: float = 0.5):
-        self.console = Console(stderr=True)
+    def __init__(self, enabled: bool, delay: float = 0.5, console: Console | None = None):
+        self.console = console if console is not None else Console(stderr=True)
         self.enabled = enabled and self.console.is_terminal
         self.delay = delay
         self.started = time.monotonic()
@@ -50,8 +52,10 @@ def parse_batches(texts: list[str]) -> tuple[int, ...]:
     if texts and not values:
         raise UsageError("empty sweep: --batch has no values")
     for value in values:
-        if isinstance(value, bool) or not isinstance(value, int) or value < 1:
-            raise UsageError(f"--batch: batch must be a positive integer, got {value!r}")
+        try:
+            check_batch(value)
+        except UsageError as error:
+            raise UsageError(f"--batch: {error}") from None
     return tuple(dict.fromkeys(values))
 
 

@@ -15,8 +15,7 @@ import pandas as pd
 
 from archmodel.engine import estimate
 
-#: quantity → (Estimate attribute per token, unit)
-PER_TOKEN = {"time_per_token": ("time_per_token", "s"), "energy_per_token": ("energy_per_token", "J")}
+#: ratio quantity → the per-token Estimate attribute it divides
 RATIOS = {"speedup": "time_per_token", "energy_ratio": "energy_per_token"}
 UNITS = {"time_per_token": "s", "energy_per_token": "J", "energy_by_group": "J", "speedup": "", "energy_ratio": ""}
 
@@ -27,27 +26,45 @@ COMPARISON_COLUMNS = {
 }
 
 
-def _per_token(chip, scenario, quantity: str, scope: str, context: int, group: str = "") -> float:
-    result = estimate(chip.spec, scenario.workload, context=[context], batch=scenario.batch, scope=scope)
-    if quantity == "energy_by_group":
-        energy = result.energy_by_group.get(group)
-        return float("nan") if energy is None else float(np.broadcast_to(energy, result.context.shape)[0] / result.batch)
-    return float(getattr(result, PER_TOKEN[quantity][0])[0])
-
-
-def model_value(point, chips: dict, scenarios: dict, reference) -> float:
-    """The model's value for one published point; NaN where the recipe lacks its device or scenario."""
+def _inputs(point, chips: dict, scenarios: dict, reference) -> list[tuple]:
+    """The (chip, scenario) pairs the model value of ``point`` needs; none where the recipe lacks one."""
     chip, scenario = chips.get(point.device), scenarios.get(point.scenario)
     if chip is None or scenario is None:
-        return float("nan")
-    if point.quantity in RATIOS:
-        base_scenario = scenarios.get(point.reference_scenario)
-        if base_scenario is None:
-            return float("nan")
-        quantity = RATIOS[point.quantity]
-        numerator = _per_token(chip, scenario, quantity, point.scope, point.context)
-        return numerator / _per_token(reference, base_scenario, quantity, point.scope, point.context)
-    return _per_token(chip, scenario, point.quantity, point.scope, point.context, point.group)
+        return []
+    if point.quantity not in RATIOS:
+        return [(chip, scenario)]
+    base_scenario = scenarios.get(point.reference_scenario)
+    return [] if base_scenario is None else [(chip, scenario), (reference, base_scenario)]
+
+
+def _per_token(result, quantity: str, context: int, group: str = "") -> float:
+    """``quantity`` per token of ``result`` at ``context`` (one of the contexts it was evaluated at)."""
+    index = int(np.flatnonzero(result.context == context)[0])
+    if quantity == "energy_by_group":
+        energy = result.energy_by_group.get(group)
+        return float("nan") if energy is None else float(np.broadcast_to(energy, result.context.shape)[index] / result.batch)
+    return float(getattr(result, quantity)[index])
+
+
+def model_values(points: list, chips: dict, scenarios: dict, reference) -> list[float]:
+    """The model's value at each published point; NaN where the recipe lacks its device or scenario.
+
+    One engine call per (chip, scenario, scope) the points need, at all their contexts.
+    """
+    inputs = [_inputs(point, chips, scenarios, reference) for point in points]
+    needed: dict[tuple, tuple] = {}   # (chip key, scenario key, scope) → (chip, scenario, contexts)
+    for point, pairs in zip(points, inputs):
+        for chip, scenario in pairs:
+            needed.setdefault((chip.key, scenario.key, point.scope), (chip, scenario, set()))[2].add(point.context)
+    results = {key: estimate(chip.spec, scenario.workload, context=sorted(contexts), batch=scenario.batch, scope=key[2])
+               for key, (chip, scenario, contexts) in needed.items()}
+    values = []
+    for point, pairs in zip(points, inputs):
+        quantity = RATIOS.get(point.quantity, point.quantity)
+        found = [_per_token(results[chip.key, scenario.key, point.scope], quantity, point.context, point.group)
+                 for chip, scenario in pairs]
+        values.append(found[0] / found[1] if len(found) == 2 else found[0] if found else float("nan"))
+    return values
 
 
 def compare_with_published(chip_infos: list, scenario_infos: list, reference_key: str, published: pd.DataFrame) -> pd.DataFrame:
@@ -55,10 +72,10 @@ def compare_with_published(chip_infos: list, scenario_infos: list, reference_key
     chips = {chip.published: chip for chip in chip_infos if chip.published}
     scenarios = {scenario.published: scenario for scenario in scenario_infos if scenario.published}
     reference = next(chip for chip in chip_infos if chip.key == reference_key)
+    points = list(published.itertuples(index=False))
     rows = []
-    for point in published.itertuples(index=False):
+    for point, model in zip(points, model_values(points, chips, scenarios, reference)):
         chip = chips.get(point.device)
-        model = model_value(point, chips, scenarios, reference)
         rows.append({
             "device": point.device, "device_name": point.device_name,
             "chip_key": chip.key if chip else "", "chip_label": chip.label if chip else point.device_name,

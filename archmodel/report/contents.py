@@ -16,6 +16,14 @@ from archmodel.report.data import ReportData
 from archmodel.report.figures.breakdowns import area_figure, group_bars, published_bars, share_figure
 from archmodel.report.figures.curves import context_figure, ratio_figure
 from archmodel.report.published import SCENARIOS
+from archmodel.specs.units import format_area
+from archmodel.sweep.schema import BREAKDOWNS
+
+TEXT_TIME = ("Wall time of one decode step divided by the batch (for batch 1: the latency one sequence waits for its "
+             "next token). Lines: the model over context length; open diamonds: the model at a single-context "
+             "scenario; stars: the paper's published values, drawn where the recipe reproduces their scenario and scope.")
+TEXT_ENERGY = ("Energy of one decode step for the whole batch divided by the batch. GPU figures in the paper are "
+               "amortised over 64 sequences; the analog chip's are per sequence.")
 
 
 @dataclass(frozen=True)
@@ -28,19 +36,22 @@ class Section:
     figure: go.Figure
 
 
+def _reproduced(data: ReportData, quantities: list[str]) -> pd.DataFrame:
+    """Comparison rows of ``quantities`` whose published scenario and scope a recipe scenario reproduces."""
+    scopes = {(s.published, s.scope) for s in data.scenarios if s.published}
+    rows = data.comparison[data.comparison["quantity"].isin(quantities)]
+    return rows[[(scenario, scope) in scopes for scenario, scope in zip(rows["scenario"], rows["scope"])]]
+
+
 def _overlay(data: ReportData, quantity: str) -> pd.DataFrame:
     """Published points of ``quantity`` whose scenario and scope a recipe scenario reproduces."""
-    scopes = {(s.published, s.scope) for s in data.scenarios if s.published}
-    rows = data.comparison[data.comparison["quantity"] == quantity]
-    rows = rows[[(scenario, scope) in scopes for scenario, scope in zip(rows["scenario"], rows["scope"])]]
-    published = data.published.set_index(["device", "scenario", "quantity", "scope", "group"])["location"]
+    rows = _reproduced(data, [quantity])
     return pd.DataFrame({
         "chip_label": rows["chip_label"],
         "context": rows["context"],
         "value": rows["published"],
         "model": rows["model"],
-        "note": [f"{published[(d, s, q, sc, g)]}<br>{SCENARIOS[s]}" for d, s, q, sc, g in
-                 zip(rows["device"], rows["scenario"], rows["quantity"], rows["scope"], rows["group"])],
+        "note": rows["location"] + "<br>" + rows["scenario"].map(SCENARIOS),
     })
 
 
@@ -62,10 +73,10 @@ def curve_sections(data: ReportData) -> list[Section]:
     """Latency and energy against context length; ratios to the reference chip when there are others."""
     reference = data.reference_label
     per_token = [
-        Section("time", "Time per generated token", _text_time(data),
+        Section("time", "Time per generated token", TEXT_TIME,
                 context_figure(_curves(data.points, "time_per_token"), _overlay(data, "time_per_token"), data.colors,
                                "s", "Time per generated token vs context length", "time per token")),
-        Section("energy", "Energy per generated token", _text_energy(data),
+        Section("energy", "Energy per generated token", TEXT_ENERGY,
                 context_figure(_curves(data.points, "energy_per_token"), _overlay(data, "energy_per_token"),
                                data.colors, "J", "Energy per generated token vs context length", "energy per token")),
     ]
@@ -88,9 +99,7 @@ def curve_sections(data: ReportData) -> list[Section]:
 def published_sections(data: ReportData) -> list[Section]:
     """The model next to each published per-token number and the paper's per-head energy breakdown."""
     sections = []
-    scopes = {(s.published, s.scope) for s in data.scenarios if s.published}
-    rows = data.comparison[data.comparison["quantity"].isin(["time_per_token", "energy_per_token"])]
-    rows = rows[[(s, sc) in scopes for s, sc in zip(rows["scenario"], rows["scope"])]]
+    rows = _reproduced(data, ["time_per_token", "energy_per_token"])
     if not rows.empty:
         rows = rows.assign(scenario_label=rows["scenario"].map(SCENARIOS))
         sections.append(Section(
@@ -122,13 +131,13 @@ def breakdown_sections(data: ReportData) -> list[Section]:
     areas = data.areas[(data.areas["scenario"] == data.breakdown_scenario) & (data.areas["chip_key"] == data.reference)]
     total_area = areas["area"].sum()
     sections = []
-    for breakdown, part_name in (("group", "group"), ("component", "component")):
+    for breakdown in BREAKDOWNS:
         rows = energy[energy["breakdown"] == breakdown]
         parts = rows[["chip_label"]].assign(part=rows["name"].to_numpy(), value=rows["energy_per_token"].to_numpy())
         sections.append(Section(
             f"energy_{breakdown}", f"Energy by {breakdown}",
             f"Share of each chip's energy per token ({where}); hover for absolute values.",
-            share_figure(parts, chips, "J", f"Energy per token by {breakdown} ({where})", "energy per token", part_name)))
+            share_figure(parts, chips, "J", f"Energy per token by {breakdown} ({where})", "energy per token", breakdown)))
     parts = phases[["chip_label"]].assign(part=phases["op"].to_numpy(), value=phases["latency"].to_numpy())
     sections.append(Section(
         "phases", "Latency by phase",
@@ -137,9 +146,9 @@ def breakdown_sections(data: ReportData) -> list[Section]:
         share_figure(parts, chips, "s", f"Decode-step latency by phase ({where})", "latency", "phase")))
     sections.append(Section(
         "area", f"Area of {data.reference_label}",
-        f"Silicon area per component, scope '{scenario.scope}' ({scenario.label}); total {total_area * 1e6:.4g} mm².",
+        f"Silicon area per component, scope '{scenario.scope}' ({scenario.label}); total {format_area(total_area)}.",
         area_figure(areas[["component", "group", "area"]], f"Area of {data.reference_label} by component, "
-                    f"scope {scenario.scope} (total {total_area * 1e6:.4g} mm²)")))
+                    f"scope {scenario.scope} (total {format_area(total_area)})")))
     return sections
 
 
@@ -147,13 +156,3 @@ def sections(data: ReportData) -> list[Section]:
     """Every figure section of the report, in reading order."""
     return curve_sections(data) + published_sections(data) + breakdown_sections(data)
 
-
-def _text_time(data: ReportData) -> str:
-    return ("Wall time of one decode step divided by the batch (for batch 1: the latency one sequence waits for its "
-            "next token). Lines: the model over context length; open diamonds: the model at a single-context "
-            "scenario; stars: the paper's published values, drawn where the recipe reproduces their scenario and scope.")
-
-
-def _text_energy(data: ReportData) -> str:
-    return ("Energy of one decode step for the whole batch divided by the batch. GPU figures in the paper are "
-            "amortised over 64 sequences; the analog chip's are per sequence.")

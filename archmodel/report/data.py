@@ -10,13 +10,16 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from archmodel.engine import estimate
+from archmodel.graph.build import build_graph
+from archmodel.mapping import Plan, map_workload
+from archmodel.report.compare import compare_with_published
 from archmodel.report.provenance import calibration_table, provenance_table
 from archmodel.report.published import published_table
 from archmodel.report.recipe import LoadedRecipe
 from archmodel.report.style import chip_colors
 from archmodel.specs import load_chip, load_workload, with_overrides
-from archmodel.sweep import Grid, LocalExecutor, parse_contexts, run_sweep
+from archmodel.sweep import Grid, parse_contexts, run_sweep
+from archmodel.sweep.schema import TABLES
 
 
 @dataclass(frozen=True)
@@ -45,7 +48,11 @@ class ScenarioInfo:
 
 @dataclass(frozen=True)
 class ReportData:
-    """The tables behind a report; each sweep table has ``scenario``, ``chip_key`` and ``chip_label`` columns."""
+    """The tables behind a report; each sweep table has ``scenario``, ``chip_key`` and ``chip_label`` columns.
+
+    ``replicating``: labels of the chips whose mapping gives every sequence its own
+    arrays (:attr:`archmodel.mapping.Plan.replicates_per_sequence`).
+    """
 
     title: str
     description: str
@@ -64,6 +71,7 @@ class ReportData:
     calibrations: pd.DataFrame
     ratios: pd.DataFrame
     mapping: pd.DataFrame
+    replicating: tuple[str, ...]
 
     @property
     def colors(self) -> dict[str, str]:
@@ -103,7 +111,7 @@ def sweep_scenario(chips: list[ChipInfo], scenario: ScenarioInfo) -> dict[str, p
     """Every chip on one scenario (one variant per chip, in chip order), tables tagged with keys."""
     grid = Grid(tuple(chip.spec for chip in chips), (scenario.workload,), scenario.contexts,
                 batches=(scenario.batch,) if scenario.batch else (), scope=scenario.scope)
-    result = run_sweep(grid, executor=LocalExecutor(chunk_size=len(chips)))
+    result = run_sweep(grid, executor="local")
     keys = {index: chip.key for index, chip in enumerate(chips)}
     labels = {index: chip.label for index, chip in enumerate(chips)}
     tables = {}
@@ -117,13 +125,12 @@ def sweep_scenario(chips: list[ChipInfo], scenario: ScenarioInfo) -> dict[str, p
 
 def collect(loaded: LoadedRecipe) -> ReportData:
     """Run every scenario of the recipe and gather the tables of the report."""
-    from archmodel.report.compare import compare_with_published
-
     recipe = loaded.recipe
     chips, scenarios = load_chips(loaded), load_scenarios(loaded)
     parts = [sweep_scenario(chips, scenario) for scenario in scenarios]
-    tables = {name: _concat([part[name] for part in parts]) for name in ("points", "energy", "phases", "areas")}
+    tables = {name: _concat([part[name] for part in parts]) for name in TABLES}
     published = published_table()
+    plans = mapping_plans(chips, scenarios)
     return ReportData(
         title=recipe.title,
         description=recipe.description,
@@ -138,7 +145,9 @@ def collect(loaded: LoadedRecipe) -> ReportData:
         provenance=provenance_table(chips, scenarios),
         calibrations=calibration_table(tables["points"]),
         ratios=ratio_table(tables["points"], recipe.reference),
-        mapping=mapping_table(chips, scenarios),
+        mapping=mapping_table(chips, scenarios, plans),
+        replicating=tuple(chip.label for chip in chips
+                          if any(plans[chip.key, scenario.key].replicates_per_sequence for scenario in scenarios)),
     )
 
 
@@ -162,16 +171,28 @@ def ratio_table(points: pd.DataFrame, reference: str) -> pd.DataFrame:
 MAPPING_COLUMNS = {"chip": "", "scenario": "", "kind": "", "text": ""}
 
 
-def mapping_table(chips: list[ChipInfo], scenarios: list[ScenarioInfo]) -> pd.DataFrame:
+def mapping_plans(chips: list[ChipInfo], scenarios: list[ScenarioInfo]) -> dict[tuple[str, str], Plan]:
+    """(chip key, scenario key) → how the chip maps the scenario's workload at the scenario's batch."""
+    plans = {}
+    for scenario in scenarios:
+        workload = scenario.workload
+        if scenario.batch is not None and scenario.batch != workload.batch:
+            workload = with_overrides(workload, {"batch": scenario.batch}, label="batch")
+        graph = build_graph(workload)
+        for chip in chips:
+            plans[chip.key, scenario.key] = map_workload(chip.spec, workload, graph)
+    return plans
+
+
+def mapping_table(chips: list[ChipInfo], scenarios: list[ScenarioInfo], plans: dict[tuple[str, str], Plan]) -> pd.DataFrame:
     """Long table of what each chip does not execute in each scenario (``kind`` = ``not mapped``)
-    and of the mapping's notes (``kind`` = ``note``); one estimate at one context each."""
+    and of the mapping's notes (``kind`` = ``note``), from :func:`mapping_plans`."""
     rows = []
     for scenario in scenarios:
         for chip in chips:
-            result = estimate(chip.spec, scenario.workload, context=scenario.contexts[:1],
-                              batch=scenario.batch, scope=scenario.scope)
-            entries = [("not mapped", ", ".join(result.not_mapped))] if result.not_mapped else []
-            entries += [("note", note) for note in result.notes]
+            plan = plans[chip.key, scenario.key]
+            entries = [("not mapped", ", ".join(op.name for op in plan.not_mapped))] if plan.not_mapped else []
+            entries += [("note", note) for note in plan.notes]
             rows += [{"chip": chip.label, "scenario": scenario.label, "kind": kind, "text": text} for kind, text in entries]
     frame = pd.DataFrame(rows, columns=list(MAPPING_COLUMNS))
     frame.attrs["units"] = MAPPING_COLUMNS

@@ -11,7 +11,7 @@ import pandas as pd
 from archmodel.report.data import ReportData
 from archmodel.report.contents import breakdown_rows
 from archmodel.report.published import CITATION
-from archmodel.report.style import ratio_text
+from archmodel.report.style import display_values, ratio_text
 from archmodel.specs.units import format_si
 from archmodel.sweep.tables_io import csv_text
 
@@ -26,10 +26,6 @@ def html_table(frame: pd.DataFrame, table_class: str = "data") -> str:
     return f'<table class="{table_class}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def _si(values, unit: str) -> list[str]:
-    return [format_si(float(v), unit) if np.isfinite(v) else "—" for v in values]
-
-
 def _ratio(ratios: pd.DataFrame, column: str, key: str) -> str:
     return ratio_text(ratios[column][key]) if key in ratios.index else "—"
 
@@ -40,11 +36,11 @@ def summary_table(data: ReportData) -> str:
     ratios = breakdown_rows(data, data.ratios).set_index("chip_key")
     frame = pd.DataFrame({
         "chip": rows["chip_label"],
-        "time per token": _si(rows["time_per_token"], "s"),
-        "energy per token": _si(rows["energy_per_token"], "J"),
+        "time per token": display_values(rows["time_per_token"], "s", missing="—"),
+        "energy per token": display_values(rows["energy_per_token"], "J", missing="—"),
         f"speed-up of {data.reference_label}": [_ratio(ratios, "speedup", key) for key in rows["chip_key"]],
         "energy ratio": [_ratio(ratios, "energy_ratio", key) for key in rows["chip_key"]],
-        "area": [f"{a * 1e6:.4g} mm²" if a > 0 else "—" for a in rows["area"]],
+        "area": display_values(rows["area"].where(rows["area"] > 0), "m^2", missing="—"),
         "GPU floor: time / energy per token": [
             f"{format_si(t, 's')} / {format_si(e, 'J')}" if np.isfinite(t) else "—"
             for t, e in zip(rows["floor_time_per_token"], rows["floor_energy_per_token"])],
@@ -59,13 +55,12 @@ def summary_table(data: ReportData) -> str:
 def comparison_table(data: ReportData) -> str:
     """Every published point with the model's value at the same place."""
     frame = data.comparison
-    def show(values, units):
-        return [format_si(v, u) if u and np.isfinite(v) else (ratio_text(v) if np.isfinite(v) else "— (not in recipe)")
-                for v, u in zip(values, units)]
+    missing = "— (not in recipe)"
     table = pd.DataFrame({
         "device": frame["chip_label"], "quantity": frame["quantity"] + np.where(frame["group"] != "", " " + frame["group"], ""),
         "scope": frame["scope"], "context": frame["context"],
-        "published": show(frame["published"], frame["unit"]), "model": show(frame["model"], frame["unit"]),
+        "published": display_values(frame["published"], frame["unit"], missing),
+        "model": display_values(frame["model"], frame["unit"], missing),
         "model / published": [f"{r:.3g}" if np.isfinite(r) else "—" for r in frame["model_over_published"]],
         "kind": frame["kind"], "where in the paper": frame["location"],
     })
@@ -103,12 +98,11 @@ def _recipe_caveats(data: ReportData) -> list[str]:
         items.append(f"{', '.join(measured)}: calibrations marked 'measured' were fitted to measurements; where those "
                      "are the paper's own benchmark, model and published values agree there by construction (a check "
                      "of the fit, not an independent prediction). Other contexts and batches are predictions.")
+    replicated = ", ".join(data.replicating)
     for scenario in data.scenarios:
         batch = scenario.batch or scenario.workload.batch
-        replicated = [chip.label for chip in data.chips
-                      if getattr(getattr(chip.spec, "schedule", None), "batch_policy", None) == "replicate"]
         if batch > 1 and replicated:
-            items.append(f"{', '.join(replicated)} at batch {batch} ({scenario.label}): one set of KV arrays per "
+            items.append(f"{replicated} at batch {batch} ({scenario.label}): one set of KV arrays per "
                          f"sequence (batch_policy 'replicate'), i.e. {batch}× the area; its time per token is the "
                          f"step latency / {batch}.")
     return items

@@ -71,12 +71,18 @@ def _gpu(device: str, quantity: str, value: float, location: str, kind: str = "p
                           reference_scenario=reference, kind=kind)
 
 
+#: heads of one GPT-2 attention layer, run in parallel on the gain-cell chip (Leroux 2025) [-]
+GPT2_HEADS = 12
+#: gain-cell energy per token per head, Leroux 2025 Fig. 5 [J]
+GAINCELL_HEAD_ENERGY = 6.15e-9
+
 #: every published point (the paper rounds; ``kind`` says whether a value is derived from others)
 POINTS: tuple[PublishedPoint, ...] = (
     _gaincell("time_per_token", "head", 65e-9, "Fig. 5 (65 ns per token per head)"),
     _gaincell("time_per_token", "layer", 65e-9, "Fig. 5 (heads in parallel: 65 ns per layer)"),
-    _gaincell("energy_per_token", "head", 6.15e-9, "Fig. 5 (6.15 nJ per token per head)"),
-    _gaincell("energy_per_token", "layer", 73.8e-9, "Fig. 5; 12 heads x 6.15 nJ", kind="derived"),
+    _gaincell("energy_per_token", "head", GAINCELL_HEAD_ENERGY, "Fig. 5 (6.15 nJ per token per head)"),
+    _gaincell("energy_per_token", "layer", GPT2_HEADS * GAINCELL_HEAD_ENERGY,
+              f"Fig. 5; {GPT2_HEADS} heads x 6.15 nJ", kind="derived"),
     _gaincell("energy_by_group", "head", 1120e-12, "Fig. 5 (K arrays + HardSigmoid charge-to-pulse)", "qk"),
     _gaincell("energy_by_group", "head", 700e-12, "Fig. 5 (V arrays + signed readout)", "sv"),
     _gaincell("energy_by_group", "head", 4000e-12, "Fig. 5 (digital control and routing, 113.7 mW)", "digital"),

@@ -31,7 +31,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from archmodel.report.published import DEVICES, SCENARIOS
 from archmodel.specs import SpecError, read_json
-from archmodel.specs.errors import json_path
+from archmodel.specs.loading import spec_error
 
 Key = str
 Scalar = bool | int | float | str
@@ -81,9 +81,6 @@ class Recipe(RecipeModel):
     def chip_keys(self) -> list[str]:
         return [chip.key for chip in self.chips]
 
-    def scenario(self, key: str) -> Scenario:
-        return next(scenario for scenario in self.scenarios if scenario.key == key)
-
 
 class LoadedRecipe(BaseModel):
     """A validated recipe with its file and folder (paths resolve against ``folder``)."""
@@ -111,25 +108,12 @@ class LoadedRecipe(BaseModel):
         return self.resolve(self.recipe.output or f"output/{self.file.stem}.html")
 
 
-def _describe(error: dict) -> str:
-    kind, found = error["type"], error.get("input")
-    if kind == "missing":
-        return "required field is missing"
-    if kind == "extra_forbidden":
-        return "unknown field (not part of a recipe; check the spelling)"
-    message = error["msg"].removeprefix("Value error, ")
-    return f"{message}, got {found!r}" if isinstance(found, (int, float, str, bool)) else message
-
-
 def recipe_from_dict(document: dict, file: str) -> Recipe:
     """Validate a recipe document; errors are :class:`SpecError` naming ``file`` and the JSON path."""
     try:
         recipe = Recipe.model_validate(document)
     except ValidationError as exc:
-        errors = exc.errors()
-        location = tuple(part for part in errors[0]["loc"] if not (isinstance(part, str) and "[" in part))
-        more = f" (and {len(errors) - 1} more)" if len(errors) > 1 else ""
-        raise SpecError(file, json_path(location), _describe(errors[0]) + more) from None
+        raise spec_error(exc, file, noun="a recipe") from None
     check_references(recipe, file)
     return recipe
 

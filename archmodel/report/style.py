@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import plotly.graph_objects as go
 
-from archmodel.specs.units import format_si
+from archmodel.specs.units import format_area, format_si
 
 #: colour-blind-safe qualitative palette (Okabe-Ito, then Tableau) for chips
 CHIP_PALETTE = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#8C564B", "#7F7F7F")
@@ -53,9 +53,23 @@ def axis_unit(values, unit: str) -> tuple[float, str]:
     return choices[index]
 
 
-def hover_values(values, unit: str, suffix: str = "") -> list[str]:
-    """Each value [unit] formatted with its own prefix (``65 ns``), for hover text."""
-    return [format_si(float(value), unit) + suffix if np.isfinite(value) else "n/a" for value in np.asarray(values, dtype=float)]
+def display_value(value: float, unit: str, missing: str = "n/a") -> str:
+    """A value [unit] as text with its own prefix: ``65 ns``, ``0.3983 mm²`` (unit ``m^2``), ``×344`` (unit ``""``).
+
+    NaN and infinities show as ``missing``.
+    """
+    if not np.isfinite(value):
+        return missing
+    if unit == "m^2":
+        return format_area(value)
+    return format_si(value, unit) if unit else ratio_text(value)
+
+
+def display_values(values, unit: str | list[str], missing: str = "n/a") -> list[str]:
+    """:func:`display_value` of each value; ``unit`` is one unit for all or one per value (hover text, tables)."""
+    values = np.asarray(values, dtype=float).tolist()
+    units = [unit] * len(values) if isinstance(unit, str) else list(unit)
+    return [display_value(value, each, missing) for value, each in zip(values, units)]
 
 
 def base_layout(figure: go.Figure, title: str, x_title: str, y_title: str, height: int = 480) -> go.Figure:

@@ -7,10 +7,7 @@ import pandas as pd
 
 from archmodel.engine import estimate
 from archmodel.sweep.grid import Variant
-from archmodel.sweep.schema import AREA_COLUMNS, ENERGY_COLUMNS, PHASE_COLUMNS, point_columns
-
-#: tables each variant yields; the breakdown tables are optional
-BREAKDOWN_TABLES = ("energy", "phases", "areas")
+from archmodel.sweep.schema import AREA_COLUMNS, BREAKDOWNS, ENERGY_COLUMNS, PHASE_COLUMNS, point_columns
 
 
 def evaluate_variant(variant: Variant, contexts: np.ndarray, scope: str, breakdown: bool = True) -> dict[str, pd.DataFrame]:
@@ -41,15 +38,14 @@ def concat_tables(parts: list[dict[str, pd.DataFrame]]) -> dict[str, pd.DataFram
 def _points(variant: Variant, result) -> pd.DataFrame:
     context = result.context
     size = context.shape
-    floor_latency = result.floor_latency
-    floor_energy = result.floor_energy
+    floor_latency, floor_energy, area = result.floor_latency, result.floor_energy, result.area
     nan = np.full(size, np.nan)
     columns = {
         "variant": np.full(size, variant.index, dtype=np.int64),
         "chip": variant.chip.name,
-        "chip_file": variant.chip_file,
+        "chip_file": variant.chip.file,
         "workload": variant.workload.name,
-        "workload_file": variant.workload_file,
+        "workload_file": variant.workload.file,
         "overrides": variant.overrides,
         **{column: value for column, value in variant.values.items()},
         "scope": result.scope,
@@ -59,11 +55,11 @@ def _points(variant: Variant, result) -> pd.DataFrame:
         "time_per_token": result.time_per_token,
         "energy": result.energy,
         "energy_per_token": result.energy_per_token,
-        "area": np.full(size, np.nan if result.area is None else result.area),
+        "area": np.full(size, np.nan if area is None else area),
         "floor_latency": nan if floor_latency is None else np.broadcast_to(floor_latency, size),
-        "floor_time_per_token": nan if floor_latency is None else np.broadcast_to(floor_latency / result.batch, size),
+        "floor_time_per_token": np.broadcast_to(result.floor_time_per_token, size),
         "floor_energy": nan if floor_energy is None else np.broadcast_to(floor_energy, size),
-        "floor_energy_per_token": nan if floor_energy is None else np.broadcast_to(floor_energy / result.batch, size),
+        "floor_energy_per_token": np.broadcast_to(result.floor_energy_per_token, size),
         "labels": "; ".join(result.labels),
     }
     frame = pd.DataFrame(columns, index=pd.RangeIndex(context.size))
@@ -73,7 +69,8 @@ def _points(variant: Variant, result) -> pd.DataFrame:
 def _energy(keys: dict, result) -> pd.DataFrame:
     context = result.context.astype(np.int64)
     blocks = []
-    for breakdown, totals in (("group", result.energy_by_group), ("component", result.energy_by_component)):
+    for breakdown in BREAKDOWNS:
+        totals = getattr(result, f"energy_by_{breakdown}")
         for name in sorted(totals):
             energy = np.broadcast_to(totals[name], context.shape)
             blocks.append(pd.DataFrame({

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import itertools
 import json
+import math
 from dataclasses import dataclass, field
 
 import numpy as np
 
 from archmodel.engine.estimate import context_array
-from archmodel.engine.schema import check_scope
+from archmodel.engine.schema import check_batch, check_scope
 from archmodel.specs import UsageError, with_overrides
 from archmodel.specs.fields import field_unit, field_value
 
@@ -65,7 +66,10 @@ def _parse_context_part(text: str) -> np.ndarray:
             return np.unique(np.round(np.geomspace(start, stop, _integer(how[3:]))))
         if how.startswith("lin"):
             return np.unique(np.round(np.linspace(start, stop, _integer(how[3:]))))
-        return np.arange(start, stop + 1, _integer(how), dtype=float)
+        step = _integer(how)
+        if step < 1:
+            raise UsageError(f"contexts {text!r}: the step must be 1 or more")
+        return np.arange(start, stop + 1, step, dtype=float)
     except ValueError:
         raise UsageError(
             f"cannot read contexts {text!r}; expected N, A:B, A:B:STEP, A:B:logN or A:B:linN (integers)"
@@ -73,13 +77,11 @@ def _parse_context_part(text: str) -> np.ndarray:
 
 
 def _integer(text: str) -> int:
+    """A non-negative integer written as a number (``"64"``, ``"1e3"``); else ValueError."""
     number = float(text)
-    if number != round(number) or (text.strip().startswith("-") and number != 0):
+    if not math.isfinite(number) or number != round(number) or number < 0:
         raise ValueError(text)
-    value = int(number)
-    if value < 0:
-        raise ValueError(text)
-    return value
+    return int(number)
 
 
 def parse_values(text: str) -> tuple:
@@ -131,20 +133,16 @@ class Variant:
     """One point of the grid except context: specs with overrides applied, batch, swept values.
 
     ``values`` maps each swept column (``chip.array.rows``) to the validated
-    value (SI for quantities); ``overrides`` says the same as text;
-    ``chip_file`` and ``workload_file`` are the files the base specs came from.
+    value (SI for quantities); ``overrides`` says the same as text.  The
+    specs keep the files the base specs came from (``chip.file``).
     """
 
     index: int
     chip: object
     workload: object
     batch: int | None
-    chip_index: int
-    workload_index: int
     values: dict = field(default_factory=dict)
     overrides: str = ""
-    chip_file: str = ""
-    workload_file: str = ""
 
 
 @dataclass(frozen=True)
@@ -178,8 +176,7 @@ class Grid:
         check_scope(self.scope)
         object.__setattr__(self, "contexts", parse_contexts(self.contexts))
         for batch in self.batches:
-            if isinstance(batch, bool) or not isinstance(batch, (int, np.integer)) or batch < 1:
-                raise UsageError(f"batch must be a positive integer, got {batch!r}")
+            check_batch(batch)
         columns = [setting.column for setting in self.settings]
         if len(set(columns)) != len(columns):
             raise UsageError(f"a field is swept twice: {sorted(c for c in columns if columns.count(c) > 1)[0]!r}")
@@ -191,7 +188,7 @@ class Grid:
         return len(self.chips) * len(self.workloads) * int(np.prod(counts)) * max(len(self.batches), 1)
 
     def swept_units(self) -> dict[str, str]:
-        """Column → unit of every swept field (``batch`` included when swept)."""
+        """Column → unit of every swept spec field (``""`` for counts, flags and text)."""
         units = {}
         for setting in self.settings:
             specs = self.chips if setting.target == "chip" else self.workloads
@@ -203,18 +200,16 @@ class Grid:
         value_sets = list(itertools.product(*(setting.values for setting in self.settings)))
         batches = self.batches or (None,)
         variants = []
-        grid = itertools.product(range(len(self.chips)), range(len(self.workloads)), value_sets, batches)
-        for chip_index, workload_index, values, batch in grid:
-            variants.append(self._variant(len(variants), chip_index, workload_index, values, batch))
+        for chip, workload, values, batch in itertools.product(self.chips, self.workloads, value_sets, batches):
+            variants.append(self._variant(len(variants), chip, workload, values, batch))
         return variants
 
-    def _variant(self, index: int, chip_index: int, workload_index: int, values: tuple, batch) -> Variant:
-        specs = {"chip": self.chips[chip_index], "workload": self.workloads[workload_index]}
+    def _variant(self, index: int, chip, workload, values: tuple, batch) -> Variant:
+        specs = {"chip": chip, "workload": workload}
         for target in TARGETS:
             overrides = {s.path: v for s, v in zip(self.settings, values) if s.target == target}
             if overrides:
                 specs[target] = with_overrides(specs[target], overrides, label="sweep")
         columns = {s.column: field_value(specs[s.target], s.path) for s in self.settings}
         text = ", ".join(f"{s.column}={v}" for s, v in zip(self.settings, values))
-        return Variant(index, specs["chip"], specs["workload"], batch, chip_index, workload_index, columns, text,
-                       self.chips[chip_index].file, self.workloads[workload_index].file)
+        return Variant(index, specs["chip"], specs["workload"], batch, columns, text)

@@ -27,8 +27,7 @@ class SweepResult:
 
     def tables(self) -> dict[str, pd.DataFrame]:
         """Name → table, for the tables present."""
-        names = ("points", "energy", "phases", "areas")
-        return {name: getattr(self, name) for name in names if getattr(self, name) is not None}
+        return {name: getattr(self, name) for name in TABLES if getattr(self, name) is not None}
 
 
 def run_sweep(grid: Grid, executor: str | object = "auto", breakdown: bool = True,
@@ -52,7 +51,7 @@ def run_sweep(grid: Grid, executor: str | object = "auto", breakdown: bool = Tru
     if isinstance(executor, str):
         executor = choose_executor(executor, len(variants), grid.contexts.size, workers)
     tables = executor.map(variants, grid.contexts, grid.scope, breakdown, progress)
-    units = {"points": point_columns(grid.swept_units()), **{n: c for n, c in TABLES.items() if n != "points"}}
+    units = {**TABLES, "points": point_columns(grid.swept_units())}
     for name, frame in tables.items():
         frame.attrs["units"] = {column: units[name].get(column, "") for column in frame.columns}
     return SweepResult(**tables, executor=executor.name)

@@ -10,6 +10,13 @@ GAINCELL = ROOT / "hardware_specs" / "gaincell_leroux2025.json"
 GPT2 = ROOT / "workloads" / "gpt2.json"
 DEFAULT_RECIPE = ROOT / "reports" / "paper_reproduction.json"
 
+#: the figure sections of a report with two or more chips, in reading order (docs/reports.md, "What the
+#: default report shows", 1-10): four curve figures, two published comparisons, four breakdowns
+FIGURE_KEYS = ("time", "energy", "speedup", "energy_ratio", "published", "groups",
+               "energy_group", "energy_component", "phases", "area")
+#: the sections dividing by the reference chip, absent from a one-chip report
+RATIO_KEYS = ("speedup", "energy_ratio")
+
 
 def small_recipe(**changes) -> dict:
     """A recipe of the gain-cell chip and a variant of it (no GPU files needed), absolute paths."""

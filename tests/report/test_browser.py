@@ -15,6 +15,8 @@ from pathlib import Path
 
 import pytest
 
+from report_helpers import FIGURE_KEYS
+
 pytestmark = pytest.mark.browser
 
 CHROMIUM = Path("/usr/bin/chromium")
@@ -70,8 +72,9 @@ def test_no_console_errors_and_no_network(rendered):
 def test_every_figure_renders_an_svg(rendered):
     page, _, _, expected = rendered
     plots = page.eval_on_selector_all(".js-plotly-plot", "els => els.filter(e => e.querySelector('svg.main-svg')).length")
-    assert expected == 10  # four curve figures, two published comparisons, four breakdowns
+    assert expected == len(FIGURE_KEYS)
     assert plots == expected
+    assert all(page.locator(f"#figure-{key} svg.main-svg").count() >= 1 for key in FIGURE_KEYS)
     assert page.locator(".js-plotly-plot").count() == expected
 
 

@@ -10,8 +10,9 @@ from numpy.testing import assert_allclose
 from archmodel.report import collect, load_recipe, sections
 from archmodel.report.figures.breakdowns import area_figure, share_figure
 from archmodel.report.figures.curves import context_figure
-from archmodel.report.style import axis_unit, chip_colors, ratio_text
-from report_helpers import DEFAULT_RECIPE
+from archmodel.report.style import axis_unit, chip_colors, display_values, ratio_text
+from archmodel.specs.units import format_area, mm2
+from report_helpers import DEFAULT_RECIPE, FIGURE_KEYS
 
 
 @pytest.mark.parametrize(("values", "unit", "expected"), [
@@ -42,7 +43,7 @@ def default_sections():
 
 
 def test_every_section_is_a_titled_figure_with_axis_titles(default_sections):
-    assert len(default_sections) == 10
+    assert [section.key for section in default_sections] == list(FIGURE_KEYS)
     for section in default_sections:
         assert isinstance(section.figure, go.Figure)
         layout = section.figure.layout
@@ -66,7 +67,8 @@ def test_colours_are_the_same_for_a_chip_in_every_figure(default_sections):
             color = trace.line.color if trace.mode == "lines" else trace.marker.color
             seen.setdefault(trace.name, set()).add(color)
     assert all(len(colors) == 1 for colors in seen.values()), seen
-    assert seen["RTX 4090"] == {"#D55E00"}
+    rtx = next(chip for chip in load_recipe(DEFAULT_RECIPE).recipe.chips if chip.key == "rtx4090")
+    assert seen[rtx.label] == {rtx.color}                             # the recipe's choice
 
 
 def test_context_figure_from_plain_frames():
@@ -93,3 +95,22 @@ def test_area_figure_in_mm2():
     figure = area_figure(areas, "T")
     assert figure.layout.xaxis.title.text == "area [mm²]"
     assert_allclose([figure.data[0].x[0], figure.data[1].x[0]], [0.8, 0.96])
+    assert [list(trace.customdata) for trace in figure.data] == [["0.8 mm²"], ["0.96 mm²"]]   # not "800 mmm²"
+
+
+def test_area_hover_of_the_default_report_reads_the_bar(default_sections):
+    """Each bar's hover text is its own area: the bar length [mm² on the axis] as format_area shows it."""
+    figure = next(s.figure for s in default_sections if s.key == "area")
+    assert figure.layout.xaxis.title.text == "area [mm²]"
+    shown = [(text, x) for trace in figure.data for text, x in zip(trace.customdata, trace.x)]
+    assert shown and all(text == format_area(x * mm2) and text.endswith(" mm²") for text, x in shown)
+
+
+@pytest.mark.parametrize(("values", "unit", "missing", "expected"), [
+    ([65e-9, float("nan")], "s", "n/a", ["65 ns", "n/a"]),
+    ([0.3983e-6, 5e-11], "m^2", "—", ["0.3983 mm²", "50 µm²"]),
+    ([344.4, float("inf")], "", "—", ["×344", "—"]),
+    ([6.15e-9, 2.0], ["J", ""], "—", ["6.15 nJ", "×2.00"]),     # one unit per value
+])
+def test_display_values(values, unit, missing, expected):
+    assert display_values(values, unit, missing) == expected

@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pandas as pd
 import pytest
-
-from archmodel.specs import UsageError
 from numpy.testing import assert_allclose
+from rich.console import Console
 
 import archmodel
 from archmodel.cli import run
+from archmodel.cli.sweep import ProgressBar
+from archmodel.specs import UsageError
 from archmodel.sweep import read_table, write_table
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -54,8 +56,6 @@ def test_breakdown_and_batches(tmp_path):
     (["--set", "chip.array.rowz=32"], "gaincell_leroux2025.json: unknown spec path 'array.rowz'"),
     (["--set", "chip.array.rows=many"], "$.array.rows: Input should be a valid integer"),
     (["--set", "chip.dac.conversion_time=10 mV"], "$.dac.conversion_time: expected a unit of time (like s), got '10 mV'"),
-    (["--set", "chip.array.rows="], "empty sweep: setting 'chip.array.rows' has no values"),
-    (["--contexts", "100:10"], "empty sweep: '100:10' gives no context lengths"),
     (["--batch", ","], "empty sweep: --batch has no values"),
     (["--batch", "0"], "--batch: batch must be a positive integer, got 0"),
     (["--executor", "cloud"], "unknown executor 'cloud'"),
@@ -92,19 +92,23 @@ def test_failed_write_leaves_the_old_file_and_no_temporary(tmp_path, monkeypatch
     assert out.read_bytes() == b"previous" and [p.name for p in tmp_path.iterdir()] == ["r.parquet"]
 
 
-def test_progress_bar_only_on_a_terminal():
-    import io
+@pytest.mark.parametrize(("terminal", "enabled"), [(True, True), (True, False), (False, True), (False, False)])
+def test_progress_bar_shows_only_on_a_terminal_and_unless_quiet(terminal, enabled):
+    console = Console(file=io.StringIO(), force_terminal=terminal)
+    bar = ProgressBar(enabled=enabled, delay=0.0, console=console)
+    bar(1, 2)
+    bar.close()
+    shown = terminal and enabled
+    assert bar.enabled is shown and (bar.bar is not None) is shown
+    assert ("1/2" in console.file.getvalue()) is shown and (console.file.getvalue() == "") is not shown
 
-    from rich.console import Console
 
-    from archmodel.cli.sweep import ProgressBar
-
-    quiet = ProgressBar(enabled=True)            # pytest's stderr is not a terminal
-    quiet(1, 2)
-    assert not quiet.enabled and quiet.bar is None
-    shown = ProgressBar(enabled=True, delay=0.0)
-    shown.console = Console(file=io.StringIO(), force_terminal=True)
-    shown.enabled = True
-    shown(1, 2)
-    shown.close()
-    assert "1/2" in shown.console.file.getvalue()
+def test_progress_bar_waits_for_its_delay():
+    console = Console(file=io.StringIO(), force_terminal=True)
+    bar = ProgressBar(enabled=True, delay=3600.0, console=console)
+    bar(1, 2)
+    assert bar.bar is None and console.file.getvalue() == ""
+    bar.started -= 3600.0                       # as if the sweep had run for the whole delay
+    bar(2, 2)
+    bar.close()
+    assert bar.bar is not None and "2/2" in console.file.getvalue()

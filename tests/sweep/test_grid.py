@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import numpy as np
 import pytest
 from hypothesis import given, settings
@@ -10,7 +12,6 @@ from numpy.testing import assert_array_equal
 
 from archmodel import SpecError, UsageError
 from archmodel.sweep import Grid, parse_contexts, parse_setting, parse_values
-from archmodel.specs.fields import field_unit, field_value
 
 
 @pytest.mark.parametrize(("text", "expected"), [
@@ -49,17 +50,23 @@ def test_any_list_of_positive_integers_round_trips(values):
     assert_array_equal(parse_contexts(",".join(map(str, values))), sorted(set(values)))
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("10:1", "empty sweep: '10:1' gives no context lengths"),
-    ("", "empty sweep: no context lengths given"),
-    ("a:b", "cannot read contexts 'a:b'"),
-    ("1:10:logx", "cannot read contexts '1:10:logx'"),
-    ("1.5", "cannot read contexts '1.5'"),
-    ("-4", "cannot read contexts '-4'"),
+@pytest.mark.parametrize(("parse", "text", "message"), [
+    (parse_contexts, "10:1", "empty sweep: '10:1' gives no context lengths"),
+    (parse_contexts, "", "empty sweep: no context lengths given"),
+    (parse_contexts, "a:b", "cannot read contexts 'a:b'"),
+    (parse_contexts, "1:10:logx", "cannot read contexts '1:10:logx'"),
+    (parse_contexts, "1.5", "cannot read contexts '1.5'"),
+    (parse_contexts, "-4", "cannot read contexts '-4'"),
+    (parse_contexts, "1:10:0", "contexts '1:10:0': the step must be 1 or more"),
+    (parse_contexts, "1:inf", "cannot read contexts '1:inf'"),
+    (parse_setting, "array.rows=32", "cannot read setting 'array.rows=32'; expected chip.PATH=V1,V2"),
+    (parse_setting, "chip.array.rows", "cannot read setting 'chip.array.rows'"),
+    (parse_setting, "chip.array.rows=", "empty sweep: setting 'chip.array.rows' has no values"),
+    (parse_setting, "chip.array.rows= , ", "empty sweep: setting 'chip.array.rows' has no values"),
 ])
-def test_bad_contexts(text, message):
-    with pytest.raises(UsageError, match=message.replace("(", r"\(")):
-        parse_contexts(text)
+def test_bad_contexts_and_settings(parse, text, message):
+    with pytest.raises(UsageError, match=re.escape(message)):
+        parse(text)
 
 
 def test_values_are_json_or_text():
@@ -71,17 +78,6 @@ def test_setting():
     assert (setting.target, setting.path, setting.values, setting.column) == ("chip", "array.rows", (32, 64, 128), "chip.array.rows")
 
 
-@pytest.mark.parametrize(("text", "message"), [
-    ("array.rows=32", "cannot read setting 'array.rows=32'; expected chip.PATH=V1,V2"),
-    ("chip.array.rows", "cannot read setting 'chip.array.rows'"),
-    ("chip.array.rows=", "empty sweep: setting 'chip.array.rows' has no values"),
-    ("chip.array.rows= , ", "empty sweep: setting 'chip.array.rows' has no values"),
-])
-def test_bad_settings(text, message):
-    with pytest.raises(UsageError, match=message.replace("(", r"\(")):
-        parse_setting(text)
-
-
 def test_variants_cross_every_axis_in_order(chip, gpt2, gpt2_xl):
     grid = Grid((chip,), (gpt2, gpt2_xl), [1024], settings=(parse_setting("chip.array.rows=32,64"),), batches=(1, 4))
     variants = grid.variants()
@@ -89,21 +85,13 @@ def test_variants_cross_every_axis_in_order(chip, gpt2, gpt2_xl):
     assert [(v.workload.name, v.values["chip.array.rows"], v.batch) for v in variants[:4]] == [
         ("gpt2", 32, 1), ("gpt2", 32, 4), ("gpt2", 64, 1), ("gpt2", 64, 4)]
     assert variants[0].chip.array.rows == 32 and variants[0].overrides == "chip.array.rows=32"
-    assert variants[0].chip_file.endswith("gaincell_leroux2025.json")
+    assert variants[0].chip.file.endswith("gaincell_leroux2025.json")      # the overridden spec keeps its file
 
 
 def test_quantity_values_are_stored_in_si_with_their_unit(chip, gpt2):
     grid = Grid((chip,), (gpt2,), [1024], settings=(parse_setting("chip.dac.conversion_time=10 ns,20 ns"),))
     assert [v.values["chip.dac.conversion_time"] for v in grid.variants()] == pytest.approx([10e-9, 20e-9])
     assert grid.swept_units() == {"chip.dac.conversion_time": "s"}
-
-
-def test_field_units_follow_the_spec_classes(chip, gpt2):
-    assert field_unit(chip, "digital.power") == "W"
-    assert field_unit(chip, "gain_cell.area") == "m**2"
-    assert field_unit(chip, "array.rows") == ""
-    assert field_unit(gpt2, "attention.window") == ""
-    assert field_value(gpt2, "attention.window") == 1024
 
 
 def test_unknown_path_is_a_usage_error(chip, gpt2):

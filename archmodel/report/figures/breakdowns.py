@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from archmodel.report.style import PART_PALETTE, axis_unit, base_layout, hover_values
+from archmodel.report.style import PART_PALETTE, axis_unit, base_layout, display_values
 
 
 def share_figure(parts: pd.DataFrame, chips: list[str], unit: str, title: str, what: str, part_name: str) -> go.Figure:
@@ -27,7 +27,7 @@ def share_figure(parts: pd.DataFrame, chips: list[str], unit: str, title: str, w
     for index, part in enumerate(ranking.index):  # largest shares get the strongest colours
         frame = parts[parts["part"] == part]
         frame = frame.set_index("chip_label").reindex(order)
-        absolute = hover_values(frame["value"].fillna(0.0), unit)
+        absolute = display_values(frame["value"].fillna(0.0), unit)
         figure.add_trace(go.Bar(
             y=order, x=frame["share"].fillna(0.0), name=part, orientation="h",
             marker={"color": PART_PALETTE[index % len(PART_PALETTE)]},
@@ -50,7 +50,7 @@ def area_figure(areas: pd.DataFrame, title: str) -> go.Figure:
         figure.add_trace(go.Bar(
             y=frame["component"], x=frame["area"] / scale, name=f"group {group}", orientation="h",
             marker={"color": PART_PALETTE[index % len(PART_PALETTE)]},
-            customdata=hover_values(frame["area"] * 1e6, "mm²"),
+            customdata=display_values(frame["area"], "m^2"),
             hovertemplate="<b>%{y}</b><br>%{x:.4g} " + prefixed + " (%{customdata})<extra></extra>",
         ))
     base_layout(figure, title, f"area [{prefixed}]", "component", height=max(320, 120 + 40 * len(areas)))
@@ -76,7 +76,7 @@ def published_bars(comparison: pd.DataFrame, colors: dict, title: str) -> go.Fig
                 showlegend=column == 1,
                 marker={"color": [colors.get(chip, "#777") for chip in frame["chip_label"]],
                         "pattern": {"shape": pattern, "fgcolor": "white"}, "line": {"color": "black", "width": 1}},
-                customdata=np.column_stack([hover_values(frame[source], unit), frame["scenario_label"]]),
+                customdata=np.column_stack([display_values(frame[source], unit), frame["scenario_label"]]),
                 hovertemplate=f"<b>%{{x}}</b> ({source})<br>%{{customdata[1]}}<br>{what} %{{customdata[0]}}<extra></extra>",
             ), row=1, col=column)
         figure.update_yaxes(title_text=f"{what} [{prefixed}]", type="log", row=1, col=column)
@@ -93,7 +93,7 @@ def group_bars(groups: pd.DataFrame, title: str) -> go.Figure:
         figure.add_trace(go.Bar(
             x=groups["group"], y=groups[source] / scale, name="model" if source == "model" else "Leroux 2025 (published)",
             marker={"color": color, "pattern": {"shape": pattern}, "line": {"color": "black", "width": 1}},
-            customdata=hover_values(groups[source], "J"),
+            customdata=display_values(groups[source], "J"),
             hovertemplate=f"<b>%{{x}}</b> ({source})<br>%{{customdata}}<extra></extra>",
         ))
     base_layout(figure, title, "energy group", f"energy per token per head [{prefixed}]", height=460)

@@ -17,10 +17,15 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from archmodel.report.style import axis_unit, base_layout, hover_values, ratio_text
+from archmodel.report.style import axis_unit, base_layout, display_values
 
 NEUTRAL = "#555555"
 PUBLISHED_GROUP = "Leroux 2025 (published)"
+
+
+def _shown(values, unit: str) -> list[str]:
+    """Hover text of values [unit]; unit ``""``: ratios (``×344``, ``—`` where undefined)."""
+    return display_values(values, unit, missing="n/a" if unit else "—")
 
 
 def _curve_traces(curves: pd.DataFrame, colors: dict, scale: float, unit: str, what: str) -> list:
@@ -28,7 +33,7 @@ def _curve_traces(curves: pd.DataFrame, colors: dict, scale: float, unit: str, w
     for (scenario, chip), frame in curves.groupby(["scenario_label", "chip_label"], sort=False):
         single = frame["context"].nunique() == 1
         color = colors.get(chip, NEUTRAL)
-        shown = hover_values(frame["value"], unit) if unit else [ratio_text(v) for v in frame["value"]]
+        shown = _shown(frame["value"], unit)
         traces.append(go.Scatter(
             x=frame["context"], y=frame["value"] / scale, name=chip,
             legendgroup=scenario, legendgrouptitle={"text": f"model: {scenario}"},
@@ -61,11 +66,11 @@ def _overlay_traces(overlay: pd.DataFrame, colors: dict, scale: float, unit: str
     """Stars at the published values; with ``with_model``, crosses at the model computed the paper's way."""
     traces = []
     for row in overlay.itertuples(index=False):
-        shown = hover_values([row.value], unit)[0] if unit else ratio_text(row.value)
+        shown = _shown([row.value], unit)[0]
         traces.append(_marker(row, row.value, shown, scale, what, PUBLISHED_GROUP, "star", colors))
     for row in overlay.itertuples(index=False) if with_model else ():
         if np.isfinite(row.model):
-            shown = hover_values([row.model], unit)[0] if unit else ratio_text(row.model)
+            shown = _shown([row.model], unit)[0]
             traces.append(_marker(row, row.model, shown, scale, what, "model, the paper's comparison", "x-thin-open", colors))
     return traces
 
