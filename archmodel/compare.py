@@ -25,6 +25,7 @@ import numpy as np
 import pandas as pd
 
 from archmodel.engine import estimate
+from archmodel.mapping.gpu import ENERGY_NOTE, GPUTiling
 from archmodel.specs.errors import UsageError
 
 #: columns of the comparison table and their units
@@ -67,11 +68,17 @@ def per_instance(chip, workload, context, scope):
     return result
 
 
+def _calibration_name(result) -> str:
+    """Name of the calibration a GPU result used; empty for other chips."""
+    tiling = result.accounting.plan.tiling
+    return tiling.calibration.name if isinstance(tiling, GPUTiling) else ""
+
+
 def _rows(result) -> pd.DataFrame:
     return pd.DataFrame({
         "chip": result.chip.name,
         "kind": result.chip.kind,
-        "calibration": getattr(result.accounting.plan.tiling, "calibration", ""),
+        "calibration": _calibration_name(result),
         "batch": result.batch,
         "context": result.context.astype(np.int64),
         "time_per_token": result.time_per_token,
@@ -97,8 +104,8 @@ def caveats(results, workload) -> list[str]:
                        "benchmark), whatever the context")
     if any(result.chip.kind == "gpu" for result in results):
         caveats.append("calibrated GPU figures include what the calibration measured (framework and kernel launch "
-                       "overhead for PyTorch eager); the floor columns are bytes at peak bandwidth and DRAM energy only")
-        caveats.append("GPU energy is above idle (measured power minus idle), as the paper reports it")
+                       "overhead for PyTorch eager)")
+        caveats.append(ENERGY_NOTE)
     return caveats
 
 

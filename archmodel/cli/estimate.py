@@ -18,6 +18,9 @@ from archmodel.specs.units import format_area, format_si
 
 ChipOption = Annotated[Path, typer.Option("--chip", help="chip or GPU spec JSON")]
 WorkloadOption = Annotated[Path, typer.Option("--workload", help="workload JSON or Hugging Face config.json")]
+ContextOption = Annotated[list[int], typer.Option("--context", help="context length(s), repeatable")]
+ScopeOption = Annotated[str, typer.Option(help="head, layer or model")]
+JsonOption = Annotated[bool, typer.Option("--json", help="print one JSON object")]
 
 
 def print_estimate(result) -> None:
@@ -65,10 +68,10 @@ def print_area(console: Console, result) -> None:
 def estimate(
     chip: ChipOption,
     workload: WorkloadOption,
-    context: Annotated[list[int], typer.Option("--context", help="context length(s), repeatable")] = [1024],
+    context: ContextOption = [1024],
     batch: Annotated[int | None, typer.Option(help="sequences per step (default: the workload's)")] = None,
-    scope: Annotated[str, typer.Option(help="head, layer or model")] = "layer",
-    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    scope: ScopeOption = "layer",
+    as_json: JsonOption = False,
 ) -> None:
     """Latency, energy and area of one decode step."""
     result = run_estimate(load_chip(chip), load_workload(workload), context=context, batch=batch, scope=scope)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime
 import json
+import math
 from pathlib import Path
 from typing import Annotated
 
@@ -12,6 +13,7 @@ from rich.console import Console
 from rich.table import Table
 
 from archmodel.cli.app import app
+from archmodel.cli.estimate import ContextOption, JsonOption, ScopeOption, WorkloadOption
 from archmodel.compare import compare as run_compare
 from archmodel.specs import load_chip, load_workload
 from archmodel.specs.errors import UsageError
@@ -38,7 +40,7 @@ def _print_comparison(result) -> None:
                    "floor time", "floor energy", "latency ×", "energy ×"):
         table.add_column(column, justify="left" if column in ("chip", "calibration") else "right")
     for row in result.table.itertuples():
-        floor = "—" if row.floor_time_per_token != row.floor_time_per_token else format_si(row.floor_time_per_token, "s")
+        floor = "—" if math.isnan(row.floor_time_per_token) else format_si(row.floor_time_per_token, "s")
         floor_energy = "—" if floor == "—" else format_si(row.floor_energy_per_token, "J")
         table.add_row(row.chip, row.calibration, str(row.batch), str(row.context), format_si(row.time_per_token, "s"),
                       format_si(row.energy_per_token, "J"), floor, floor_energy,
@@ -54,10 +56,10 @@ def _print_comparison(result) -> None:
 @app.command()
 def compare(
     chip: Annotated[list[str], typer.Option("--chip", help="chip or GPU spec JSON (GPU: PATH#CALIBRATION picks a calibration); repeatable, the first is the reference")],
-    workload: Annotated[Path, typer.Option("--workload", help="workload JSON")],
-    context: Annotated[list[int], typer.Option("--context", help="context length(s), repeatable")] = [1024],
-    scope: Annotated[str, typer.Option(help="head, layer or model")] = "layer",
-    as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
+    workload: WorkloadOption,
+    context: ContextOption = [1024],
+    scope: ScopeOption = "layer",
+    as_json: JsonOption = False,
 ) -> None:
     """Per-token latency and energy of several chips, with ratios to the first."""
     result = run_compare([load_chip(text) for text in chip], load_workload(workload), context=context, scope=scope)

@@ -19,7 +19,8 @@ device energy per bit.  The physical floor of the same work is::
     t_floor = max(Q / B_peak, F / F_peak)      E_floor = 8·e_bit·Q
 
 so t_floor ≤ t and E_floor ≤ E whenever η, κ ≤ 1, t0 ≥ 0 and P ≥ 0, which
-the calibration spec enforces.
+the calibration spec enforces.  Whether the KV cache fits in memory is
+settled by the mapping (:mod:`archmodel.mapping.gpu`), not per op.
 """
 
 from __future__ import annotations
@@ -54,13 +55,13 @@ def roofline_time(moved: np.ndarray, flops: np.ndarray, bandwidth: float, comput
 
 def gpu_kernel(chip: GPU, tiling: GPUTiling, op, step: Step) -> Cost:
     """Calibrated cost and physical floor of ``op`` on ``chip`` for the whole batch."""
-    tiling.check_memory(step.live_tokens)
-    p = tiling.parameters
+    calibration = tiling.calibration
+    p = calibration.parameters
     moved, flops = op_traffic(op, tiling.batch, tiling.element_bytes, step.live_tokens)
     bandwidth, compute = chip.memory.bandwidth, tiling.peak_compute
-    launches = tiling.kernels(op.kind)
+    launches = calibration.kernels(op.kind)
     latency = (roofline_time(moved, flops, p.bandwidth_fraction * bandwidth, p.compute_fraction * compute)
-                       + launches * p.kernel_overhead)
+               + launches * p.kernel_overhead)
     dram = BITS_PER_BYTE * chip.memory.energy_per_bit * moved
     dram_key, processor_key = ("dram_access", "dram"), ("processor_busy", "processor")
     return Cost(

@@ -8,9 +8,12 @@ consumer evaluate any number of context lengths as one numpy expression.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 import numpy as np
+
+from archmodel.specs.errors import SpecError
 
 #: op kinds, in the order they run within a layer
 OP_KINDS = (
@@ -32,6 +35,17 @@ OP_KINDS = (
     "final_norm",
     "lm_head",
 )
+
+
+def check_op_kinds(kinds: Iterable[str], file: str, path: str) -> None:
+    """Refuse a key of a per-kind table (``kernels_per_op``) that is neither an op kind nor ``"default"``.
+
+    A misspelled kind would otherwise fall back to the default silently.
+    """
+    for kind in kinds:
+        if kind != "default" and kind not in OP_KINDS:
+            raise SpecError(file, f"{path}.{kind}", f"unknown op kind; expected 'default' or one of {', '.join(OP_KINDS)}")
+
 
 #: the attention core: what the paper's analog chip executes
 ATTENTION_CORE = ("kv_write", "score", "activation", "weighted_sum", "head_reduction")

@@ -35,7 +35,16 @@ import numpy as np
 from archmodel.costs.gpu import BITS_PER_BYTE, op_traffic
 from archmodel.graph.build import build_graph, live_tokens, ops_in_order
 from archmodel.specs.errors import SpecError
-from archmodel.specs.gpu import GPU, Calibration, Measurement, Parameters, check_physical, select_calibration
+from archmodel.specs.gpu import (
+    GPU,
+    Calibration,
+    Measurement,
+    Parameters,
+    calibration_path,
+    check_physical,
+    kernel_launches,
+    select_calibration,
+)
 from archmodel.specs.loading import load_chip, validate
 from archmodel.specs.workload import Workload
 
@@ -57,44 +66,56 @@ def measurement_workload(measurement: Measurement, label: str) -> Workload:
 
 @dataclass(frozen=True)
 class StepTerms:
-    """The terms of T = K·t0 + A/η + C for one measurement, and what the checks need."""
+    """The terms of T = K·t0 + A/η + C for one measured step, and what the checks need.
+
+    ``memory_terms`` and ``compute_terms`` are Q_op / B_peak and F_op / (κ·F_peak) of each op that moves bytes [s].
+    """
 
     kernels: float
-    memory_time: float
     compute_time: float
     moved: float
     memory_terms: tuple[float, ...]
     compute_terms: tuple[float, ...]
 
+    @property
+    def memory_time(self) -> float:
+        """A = Σ_op Q_op / B_peak [s]."""
+        return sum(self.memory_terms)
 
-def step_terms(gpu: GPU, calibration: Calibration, measurement: Measurement, label: str) -> StepTerms:
-    """K [-], A [s], C [s] and bytes moved Q [byte] of one measured step."""
+    def time(self, eta: float, t0: float) -> float:
+        """The model's step time T = K·t0 + A/η + C [s] at bandwidth fraction ``eta`` and kernel overhead ``t0`` [s]."""
+        return self.kernels * t0 + self.memory_time / eta + self.compute_time
+
+    def energy(self, eta: float, t0: float, power: float, energy_per_bit: float) -> float:
+        """The model's step energy E = 8·e_bit·Q + P·T [J] (``power`` P [W], ``energy_per_bit`` e_bit [J/bit])."""
+        return BITS_PER_BYTE * energy_per_bit * self.moved + power * self.time(eta, t0)
+
+
+def step_terms(gpu: GPU, measurement: Measurement, kernels_per_op: dict[str, int], compute_fraction: float,
+               label: str) -> StepTerms:
+    """K [-], A [s], C [s] and bytes moved Q [byte] of one measured step under ``kernels_per_op`` and κ."""
     workload = measurement_workload(measurement, label)
     peak = gpu.peak_compute.get(measurement.dtype)
     if peak is None:
         raise SpecError(label, "$.dtype", f"{gpu.short_name} lists no peak compute for {measurement.dtype!r}")
-    compute = calibration.assumed.compute_fraction * peak
+    compute = compute_fraction * peak
     n = live_tokens(workload, np.array([measurement.kv_slots]))
-    kernels = memory = fixed = moved = 0.0
+    kernels = fixed = moved = 0.0
     memory_terms, compute_terms = [], []
     for op in ops_in_order(build_graph(workload)):
         q, f = (float(x[0]) for x in op_traffic(op, measurement.batch, workload.dtype_bytes, n))
-        kernels += calibration.kernels(op.kind)
+        kernels += kernel_launches(kernels_per_op, op.kind)
         moved += q
         if q > 0:
-            memory += q / gpu.memory.bandwidth
             memory_terms.append(q / gpu.memory.bandwidth)
             compute_terms.append(f / compute)
         else:
             fixed += f / compute
-    return StepTerms(kernels, memory, fixed, moved, tuple(memory_terms), tuple(compute_terms))
+    return StepTerms(kernels, fixed, moved, tuple(memory_terms), tuple(compute_terms))
 
 
-def _solve_time(terms: list[StepTerms], times: np.ndarray, overhead: float | None) -> tuple[float, float]:
-    """Least-squares (t0 [s], 1/η [-]) of T − C = K·t0 + A·(1/η); t0 ≥ 0."""
-    kernels = np.array([t.kernels for t in terms])
-    memory = np.array([t.memory_time for t in terms])
-    rest = times - np.array([t.compute_time for t in terms])
+def _solve_time(kernels: np.ndarray, memory: np.ndarray, rest: np.ndarray, overhead: float | None) -> tuple[float, float]:
+    """Least-squares (t0 [s], 1/η [-]) of T − C = K·t0 + A·(1/η) (``rest`` = T − C [s]); t0 ≥ 0."""
     if overhead is None:
         design = np.column_stack([kernels, memory])
         (t0, inverse), *_ = np.linalg.lstsq(design, rest, rcond=None)
@@ -105,13 +126,6 @@ def _solve_time(terms: list[StepTerms], times: np.ndarray, overhead: float | Non
     return overhead, float(np.dot(memory, remainder) / np.dot(memory, memory))
 
 
-def _require_assumed(calibration: Calibration, file: str, path: str, *names: str) -> None:
-    missing = [name for name in names if getattr(calibration.assumed, name) is None]
-    if missing:
-        raise SpecError(file, f"{path}.assumed.{missing[0]}", "required to fit this calibration "
-                        "(decode attention is memory-bound, so κ cannot be fitted from it)")
-
-
 def fit_time(terms: list[StepTerms], times: np.ndarray, calibration: Calibration, file: str, path: str) -> tuple[float, float]:
     """Fitted bandwidth fraction η [-] and kernel overhead t0 [s]; refuses what is not physical."""
     overhead = calibration.assumed.kernel_overhead
@@ -119,7 +133,9 @@ def fit_time(terms: list[StepTerms], times: np.ndarray, calibration: Calibration
     if overhead is None and np.ptp(memory) <= 1e-9 * np.max(memory):
         raise SpecError(file, f"{path}.assumed.kernel_overhead", "one measured size cannot separate kernel overhead "
                         "from bandwidth; give assumed.kernel_overhead or measure at least two sizes")
-    t0, inverse = _solve_time(terms, times, overhead)
+    kernels = np.array([t.kernels for t in terms])
+    rest = times - np.array([t.compute_time for t in terms])
+    t0, inverse = _solve_time(kernels, memory, rest, overhead)
     if inverse <= 1:
         eta = 1 / inverse if inverse > 0 else float("inf")
         raise SpecError(file, f"{path}.measurements", f"not physically possible: the measured times need a bandwidth "
@@ -150,26 +166,35 @@ def fit_power(gpu: GPU, terms: list[StepTerms], model_times: np.ndarray, energie
 
 def fit_calibration(gpu: GPU, calibration: Calibration, file: str = "<calibration>", path: str = "$") -> Parameters:
     """Parameters of a ``measured`` calibration, fitted from its measurements."""
-    _require_assumed(calibration, file, path, "compute_fraction")
-    terms = [step_terms(gpu, calibration, m, f"{file} {path}.measurements[{i}]")
+    kappa = calibration.assumed.compute_fraction
+    terms = [step_terms(gpu, m, calibration.kernels_per_op, kappa, f"{file} {path}.measurements[{i}]")
              for i, m in enumerate(calibration.measurements)]
     batches = np.array([m.batch for m in calibration.measurements], dtype=float)
     times = np.array([m.time_per_token for m in calibration.measurements]) * batches
     eta, t0 = fit_time(terms, times, calibration, file, path)
-    model_times = np.array([t.kernels * t0 + t.memory_time / eta + t.compute_time for t in terms])
+    model_times = np.array([t.time(eta, t0) for t in terms])
     energies = [None if m.energy_per_token is None else m.energy_per_token * m.batch for m in calibration.measurements]
     power = fit_power(gpu, terms, model_times, energies, file, path)
-    parameters = Parameters(bandwidth_fraction=eta, compute_fraction=calibration.assumed.compute_fraction,
-                            kernel_overhead=t0, processor_power=power)
+    parameters = Parameters(bandwidth_fraction=eta, compute_fraction=kappa, kernel_overhead=t0, processor_power=power)
     check_physical(gpu, parameters, file, path)
     return parameters
 
 
-def transfer_calibration(gpu: GPU, calibration: Calibration, file: str = "<calibration>", path: str = "$") -> Parameters:
-    """Parameters of a ``predicted`` calibration, transferred from the measured GPU it names."""
+def transfer_source(calibration: Calibration, file: str) -> tuple[GPU, Calibration]:
+    """The measured GPU and calibration a ``predicted`` calibration of ``file`` names (paths relative to ``file``)."""
     source_gpu = load_chip(Path(file).parent / calibration.transfer.gpu_spec)
-    source = select_calibration(source_gpu, calibration.transfer.calibration).calibration
-    if source.kernels_per_op != calibration.kernels_per_op:
+    return source_gpu, select_calibration(source_gpu, calibration.transfer.calibration).calibration
+
+
+def transfer_calibration(gpu: GPU, calibration: Calibration, file: str | None = None, path: str = "$") -> Parameters:
+    """Parameters of a ``predicted`` calibration, transferred from the measured GPU it names.
+
+    ``file``: the calibration file holding ``calibration`` (default: the one ``gpu`` names), against whose
+    folder the source's spec is found.  Its ``kernels_per_op``, where given, must be the source's.
+    """
+    file = str(calibration_path(gpu)) if file is None else file
+    source_gpu, source = transfer_source(calibration, file)
+    if calibration.kernels_per_op is not None and source.kernels_per_op != calibration.kernels_per_op:
         raise SpecError(file, f"{path}.kernels_per_op", f"must equal the kernels_per_op of {source.name!r} "
                         f"({source.kernels_per_op}), the implementation it is transferred from")
     headroom = (gpu.power.board - gpu.power.idle) / (source_gpu.power.board - source_gpu.power.idle)

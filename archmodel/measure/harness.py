@@ -19,20 +19,19 @@ from pathlib import Path
 from collections.abc import Callable
 
 from archmodel.files import write_json
-from archmodel.measure.calibrate import derivations, parameters_document
-from archmodel.measure.fit import fit_calibration
+from archmodel.mapping.gpu import kv_cache_bytes
+from archmodel.measure.calibrate import refit_document
 from archmodel.measure.methods import MethodResult, Runner, event_method, paper_method
 from archmodel.measure.power import PowerSource
-from archmodel.specs.errors import ArchmodelError, UsageError
-from archmodel.specs.gpu import GPU, CalibrationFile
-from archmodel.specs.loading import load_chip, validate
+from archmodel.specs.errors import UsageError
+from archmodel.specs.gpu import GPU
+from archmodel.specs.loading import load_chip
+from archmodel.specs.workload import DTYPE_BYTES
 
 log = logging.getLogger(__name__)
 
 #: the paper's benchmark shape (Leroux 2025 §5)
 PAPER_SHAPE = {"heads": 12, "kv_heads": 12, "head_dim": 64, "dtype": "float32"}
-#: element size of the paper's float32 [byte]
-PAPER_ELEMENT_BYTES = 4
 #: decode steps per pass in the paper's script [-]
 STEPS_PER_PASS = 1024
 #: kernels of the PyTorch eager loop (two KV copies, SDPA as up to four kernels)
@@ -50,9 +49,9 @@ class Point:
     label: str = ""
 
     def cache_bytes(self) -> float:
-        """K and V of all sequences [byte]."""
+        """K and V of all sequences (one layer of the paper's shape) [byte]."""
         shape = PAPER_SHAPE
-        return 2.0 * self.batch * shape["kv_heads"] * self.kv_slots * shape["head_dim"] * PAPER_ELEMENT_BYTES
+        return kv_cache_bytes(self.kv_slots, self.batch, 1, shape["kv_heads"], shape["head_dim"], DTYPE_BYTES[shape["dtype"]])
 
 
 PAPER_POINT = Point(64, 1024, "paper_gpu_benchmark")
@@ -100,6 +99,10 @@ METHOD_TEXT = {
     "cuda_events": "CUDA-event timing of each pass; power sampled at >= 10 Hz in a background thread; energy from "
                    "NVML's total-energy counter (or the integral of the samples) minus idle power x wall time",
 }
+#: name of the calibration each method becomes
+NAMES = {"paper": "measured_paper_method", "cuda_events": "measured_cuda_events"}
+#: what fit errors name as the file of a calibration not yet written
+MEASURED_FILE = "<measured calibration>"
 
 
 def calibration_document(gpu: GPU, results: dict, device: str, implementation: str, idle: float,
@@ -109,7 +112,7 @@ def calibration_document(gpu: GPU, results: dict, device: str, implementation: s
     calibrations = []
     for method, pairs in results.items():
         calibrations.append({
-            "name": f"measured_{method}_method" if method == "paper" else f"measured_{method}",
+            "name": NAMES[method],
             "status": "measured", "date": date.isoformat(), "method": METHOD_TEXT[method], "source": where,
             "implementation": implementation, "kernels_per_op": dict(EAGER_KERNELS),
             "assumed": {"compute_fraction": {"value": COMPUTE_FRACTION, "assumption": "decode attention is "
@@ -117,21 +120,9 @@ def calibration_document(gpu: GPU, results: dict, device: str, implementation: s
             "measurements": [_measurement(point, result, where) for point, result in pairs],
         })
     document = {"gpu": gpu.name, "calibrations": calibrations}
-    return document, _fit_into(document, gpu)
-
-
-def _fit_into(document: dict, gpu: GPU) -> list[str]:
-    """Fit each calibration of ``document`` in place; a calibration that cannot be fitted keeps no parameters."""
-    validated = validate(CalibrationFile, document, "<measured calibration>")
-    errors = []
-    for index, calibration in enumerate(validated.calibrations):
-        try:
-            parameters = fit_calibration(gpu, calibration, "<measured calibration>", f"$.calibrations[{index}]")
-        except ArchmodelError as error:
-            errors.append(str(error))
-            continue
-        document["calibrations"][index]["parameters"] = parameters_document(parameters, derivations(calibration))
-    return errors
+    errors: list[str] = []
+    refit_document(gpu, document, MEASURED_FILE, errors)
+    return document, errors
 
 
 def measure_and_write(gpu: GPU, make_runner: Callable[[Point], Runner], power: PowerSource, out, device: str,

@@ -17,10 +17,10 @@ from collections.abc import Callable
 import numpy as np
 
 from archmodel.specs.errors import UsageError
+from archmodel.specs.units import milli
 
 #: slowest sampling interval accepted: 10 Hz [s]
 LONGEST_INTERVAL = 0.1
-MILLI = 1e-3
 
 
 class PowerSource(Protocol):
@@ -46,13 +46,13 @@ class NvmlPower:
 
     def power(self) -> float:
         """Board power [W] (NVML reports mW)."""
-        return self._nvml.nvmlDeviceGetPowerUsage(self._handle) * MILLI
+        return self._nvml.nvmlDeviceGetPowerUsage(self._handle) * milli
 
     def energy(self) -> float | None:
         """Energy since the driver loaded [J] (NVML reports mJ), or None without a counter."""
         if not self._has_counter:
             return None
-        return self._nvml.nvmlDeviceGetTotalEnergyConsumption(self._handle) * MILLI
+        return self._nvml.nvmlDeviceGetTotalEnergyConsumption(self._handle) * milli
 
     def close(self) -> None:
         self._nvml.nvmlShutdown()

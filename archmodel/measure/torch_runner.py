@@ -10,9 +10,9 @@ calibration does not describe.
 from __future__ import annotations
 
 from archmodel.specs.errors import UsageError
+from archmodel.specs.units import milli
 
 INSTALL = "install the extra: pip install 'archmodel[gpu]' (PyTorch with CUDA and nvidia-ml-py)"
-MILLI = 1e-3
 
 
 def require_gpu():
@@ -66,4 +66,4 @@ class TorchDecodeRunner:
         self.run_pass()
         end.record()
         end.synchronize()
-        return start.elapsed_time(end) * MILLI
+        return start.elapsed_time(end) * milli

@@ -10,7 +10,9 @@ A calibration file holds named calibrations of one GPU.  Each is
 measurements it stores), ``predicted`` (transferred from a measured GPU by
 :func:`archmodel.measure.fit.transfer_calibration`) or ``assumed`` (derived
 from literature figures in ``assumed``).  Its ``parameters`` are written by
-``archmodel calibrate --write``, never typed; tests refit and compare.
+``archmodel calibrate --write``, never typed; tests refit and compare.  A
+predicted calibration may leave out ``kernels_per_op``: the same command
+writes its source's there.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ import datetime
 from pathlib import Path
 from typing import Literal, NamedTuple
 
-from pydantic import Field, NonNegativeInt, PositiveInt, model_validator
+from pydantic import Field, NonNegativeInt, PositiveInt, PrivateAttr, model_validator
 
 from archmodel.specs.errors import SpecError
 from archmodel.specs.quantities import (
@@ -36,11 +38,10 @@ from archmodel.specs.quantities import (
     Spec,
     Time,
 )
+from archmodel.specs.workload import WorkloadDtype
 
 #: number formats a GPU may list a peak for (``tfloat32``: tensor-core TF32)
 ComputeDtype = Literal["float32", "tfloat32", "float16", "bfloat16", "float8", "int8", "int4"]
-#: element types a measured workload may use (those of :class:`~archmodel.specs.workload.Workload`)
-WorkloadDtype = Literal["float32", "float16", "bfloat16", "float8", "int8", "int4"]
 #: tolerance of the rule "2:4-sparse peak = 2 × dense peak" [-]
 SPARSITY_TOLERANCE = 0.02
 
@@ -97,6 +98,8 @@ class GPU(Document):
     process: str = Field(min_length=1, description="foundry process")
     die_area: Area | None = Field(default=None, gt=0, description="die area [m²]")
     calibration: CalibrationChoice
+    #: the chosen calibration, resolved once (see :func:`selected_calibration`)
+    _selected: Selected | None = PrivateAttr(default=None)
 
     @model_validator(mode="after")
     def _sparse_is_twice_dense(self):
@@ -153,7 +156,9 @@ class Calibration(Spec):
     method: str = Field(min_length=1, description="how the numbers were obtained")
     source: str = Field(min_length=1, description="where the measurement or figures come from")
     implementation: str = Field(min_length=1, description="the software the calibration describes")
-    kernels_per_op: dict[str, NonNegativeInt] = Field(description="kernel launches per op kind; key 'default' for the rest [-]")
+    kernels_per_op: dict[str, NonNegativeInt] | None = Field(
+        default=None, description="kernel launches per op kind; key 'default' for the rest (a predicted calibration "
+                                  "may leave it out: calibrate writes its source's) [-]")
     assumed: Assumed = Field(default_factory=Assumed)
     measurements: list[Measurement] = Field(default_factory=list)
     transfer: Transfer | None = None
@@ -161,21 +166,30 @@ class Calibration(Spec):
 
     @model_validator(mode="after")
     def _inputs_of_status(self):
-        if "default" not in self.kernels_per_op:
+        if self.kernels_per_op is None and self.status != "predicted":
+            raise ValueError(f"a {self.status} calibration needs kernels_per_op (only a predicted one inherits its source's)")
+        if self.kernels_per_op is not None and "default" not in self.kernels_per_op:
             raise ValueError("kernels_per_op needs a 'default' entry (launches of op kinds not listed)")
         if self.status == "measured" and not self.measurements:
             raise ValueError("a measured calibration needs at least one entry in measurements")
+        if self.status == "measured" and self.assumed.compute_fraction is None:
+            raise ValueError("a measured calibration needs assumed.compute_fraction (decode attention is memory-bound, "
+                             "so κ cannot be fitted from it)")
         if self.status == "predicted" and self.transfer is None:
             raise ValueError("a predicted calibration needs a transfer block (gpu_spec, calibration)")
-        needed = ("kernel_overhead", "compute_fraction", "bandwidth_fraction", "board_power_fraction")
-        missing = [name for name in needed if getattr(self.assumed, name) is None]
+        missing = [name for name in Assumed.model_fields if getattr(self.assumed, name) is None]
         if self.status == "assumed" and missing:
             raise ValueError(f"an assumed calibration needs assumed.{', assumed.'.join(missing)}")
         return self
 
     def kernels(self, kind: str) -> int:
         """Kernel launches of an op of ``kind`` [-]."""
-        return self.kernels_per_op.get(kind, self.kernels_per_op["default"])
+        return kernel_launches(self.kernels_per_op, kind)
+
+
+def kernel_launches(kernels_per_op: dict[str, int], kind: str) -> int:
+    """Kernel launches of an op of ``kind`` under ``kernels_per_op`` (its ``default`` for kinds not listed) [-]."""
+    return kernels_per_op.get(kind, kernels_per_op["default"])
 
 
 class CalibrationFile(Document):
@@ -201,14 +215,21 @@ def calibration_path(gpu: GPU) -> Path:
     return Path(gpu.file).parent / gpu.calibration.file
 
 
+def validate_calibration_file(document: dict, file: str, gpu: GPU) -> CalibrationFile:
+    """Validate the JSON ``document`` of a calibration file and check it is for ``gpu``."""
+    from archmodel.specs.loading import validate  # loading imports the kind registry, which imports us
+
+    validated = validate(CalibrationFile, document, file)
+    if validated.gpu != gpu.name:
+        raise SpecError(file, "$.gpu", f"calibration is for {validated.gpu!r}, not for {gpu.name!r} ({gpu.file})")
+    return validated
+
+
 def load_calibration_file(path: str | Path, gpu: GPU) -> CalibrationFile:
     """Load a calibration file and check it is for ``gpu``."""
-    from archmodel.specs.loading import read_json, validate  # loading imports the kind registry, which imports us
+    from archmodel.specs.loading import read_json
 
-    document = validate(CalibrationFile, read_json(path), str(path))
-    if document.gpu != gpu.name:
-        raise SpecError(str(path), "$.gpu", f"calibration is for {document.gpu!r}, not for {gpu.name!r} ({gpu.file})")
-    return document
+    return validate_calibration_file(read_json(path), str(path), gpu)
 
 
 class Selected(NamedTuple):
@@ -233,8 +254,18 @@ def select_calibration(gpu: GPU, name: str | None = None) -> Selected:
     if calibration.parameters is None:
         raise SpecError(str(path), f"{where}.parameters", f"calibration {name!r} has no parameters yet; run "
                         f"'archmodel calibrate --chip {gpu.file} --write' to fit them")
+    if calibration.kernels_per_op is None:
+        raise SpecError(str(path), f"{where}.kernels_per_op", f"calibration {name!r} has no kernels_per_op yet; run "
+                        f"'archmodel calibrate --chip {gpu.file} --write' to copy those of its source")
     check_physical(gpu, calibration.parameters, str(path), f"{where}.parameters")
     return Selected(calibration, str(path), where)
+
+
+def selected_calibration(gpu: GPU) -> Selected:
+    """The calibration ``gpu`` uses (its spec's ``calibration``), read and checked once and kept on ``gpu``."""
+    if gpu._selected is None:
+        gpu._selected = select_calibration(gpu)
+    return gpu._selected
 
 
 def dynamic_power_bound(gpu: GPU, parameters: Parameters) -> tuple[float, float]:
@@ -256,15 +287,12 @@ def check_physical(gpu: GPU, parameters: Parameters, file: str, path: str) -> No
 
 
 def with_calibration(gpu: GPU, name: str | None = None, file: str | Path | None = None) -> GPU:
-    """A copy of ``gpu`` using calibration ``name`` (from ``file`` if given); checked at once."""
-    from archmodel.specs.loading import validate
+    """A copy of ``gpu`` using calibration ``name`` (from ``file`` if given); read and checked at once."""
+    from archmodel.specs.loading import with_overrides
 
-    choice = dict(gpu.raw["calibration"])
+    overrides = {} if name is None else {"calibration.name": name}
     if file is not None:
-        choice["file"] = str(Path(file).resolve())
-    if name is not None:
-        choice["name"] = name
-    updated = validate(GPU, {**gpu.raw, "calibration": choice}, gpu.file)
-    updated._provenance = gpu.provenance
-    select_calibration(updated)
+        overrides["calibration.file"] = str(Path(file).resolve())
+    updated = with_overrides(gpu, overrides, label="calibration")
+    updated._selected = select_calibration(updated)
     return updated

@@ -8,6 +8,8 @@ from pydantic import Field, PositiveInt, model_validator
 
 from archmodel.specs.quantities import Document, Spec
 
+#: element types a workload may use
+WorkloadDtype = Literal["float32", "float16", "bfloat16", "float8", "int8", "int4"]
 #: bytes per element of each supported dtype [byte]
 DTYPE_BYTES: dict[str, float] = {
     "float32": 4.0,
@@ -61,7 +63,7 @@ class Workload(Document):
     source: str = Field(default="", description="where the shape comes from")
     model: TransformerShape
     attention: Attention
-    dtype: Literal["float32", "float16", "bfloat16", "float8", "int8", "int4"]
+    dtype: WorkloadDtype
     batch: PositiveInt = Field(default=1, description="sequences decoded together [-]")
     scope: Literal["attention", "full"] = Field(
         default="full",

@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-ROOT = Path(__file__).resolve().parents[2]
+from tests.conftest import ROOT, WORKLOADS
+
 GPU_DIR = ROOT / "hardware_specs" / "gpu"
 GPU_SPECS = sorted(path for path in GPU_DIR.glob("*.json") if not path.name.endswith(".calibration.json"))
 CALIBRATION_FILES = sorted(GPU_DIR.glob("*.calibration.json"))
-PAPER_WORKLOAD = ROOT / "workloads" / "paper_gpu_benchmark.json"
-GAINCELL = ROOT / "hardware_specs" / "gaincell_leroux2025.json"
+PAPER_WORKLOAD = WORKLOADS / "paper_gpu_benchmark.json"
 
 
 @pytest.fixture(scope="session")

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import pytest
 
 from archmodel import MappingError, SpecError, estimate, load_chip, load_workload, with_overrides
@@ -21,17 +23,23 @@ def test_a_kv_cache_larger_than_memory(load_gpu, paper_workload):
     """Batch 1024 of the paper's benchmark holds 1024 × 6.29 MB = 6.44 GB of KV cache > 4 GB."""
     big = with_overrides(paper_workload, {"batch": 1024}, label="test")
     with pytest.raises(MappingError, match=r"paper_gpu_benchmark\.json.*: KV cache of 6\.442 GB \(1024 slots, batch 1024, 1 layers, "
-                                           r"float32\) plus weights of 0 GB exceed the 4 GB of memory of NVIDIA Jetson Nano 4 GB "
+                                           r"float32\) plus weights of 0 B exceed the 4 GB of memory of NVIDIA Jetson Nano 4 GB "
                                            r"\(.*jetson_nano\.json \$\.memory\.capacity\)"):
         estimate(load_gpu("jetson_nano"), big)
 
 
 def test_a_causal_context_beyond_memory(load_gpu, gpt2):
-    """Causal GPT-2 at batch 256, 65,536 tokens: 2·12·12·64·65536·256·2 B = 618 GB of KV cache > 80 GB."""
+    """Causal GPT-2 at batch 256 holds 2·12·12·64·256·2 B = 9.44 MB of KV cache per token: ⌊80 GB / 9.44 MB⌋ tokens fit.
+
+    The mapping sets the plan's token capacity; the engine refuses 65,536 tokens (618 GB) with its capacity message.
+    """
     causal = with_overrides(gpt2, {"attention": {"kind": "causal"}, "batch": 256}, label="test")
-    estimate(load_gpu("h100_sxm"), causal, context=[1024])  # fits
-    with pytest.raises(MappingError, match=r"KV cache of 618\.5 GB \(65536 slots, batch 256, 12 layers, float16\)"):
-        estimate(load_gpu("h100_sxm"), causal, context=[1024, 65536])
+    gpu = load_gpu("h100_sxm")
+    capacity = math.floor(gpu.memory.capacity / (2 * 12 * 12 * 64 * 256 * 2))
+    estimate(gpu, causal, context=[1024, capacity])  # fits
+    with pytest.raises(MappingError, match=rf"gpt2\.json: \$\.attention: causal attention needs 65536 live tokens, more "
+                                           rf"than the {capacity} the chip 'NVIDIA H100 SXM5 80 GB' holds per sequence"):
+        estimate(gpu, causal, context=[1024, 65536])
 
 
 def test_weights_count_when_projections_are_in_scope(load_gpu):
@@ -55,6 +63,14 @@ def test_missing_power_data_in_a_measured_calibration(gpu_copy, cli):
     assert code == 2
     assert "rtx4090.calibration.json: $.calibrations[0].measurements: no measurement has energy_per_token " \
            "(power data missing); cannot fit processor_power" in err
+
+
+def test_a_measured_calibration_needs_an_assumed_compute_fraction(gpu_copy, paper_workload):
+    spec, calibration, write = gpu_copy("rtx4090")
+    del calibration["calibrations"][0]["assumed"]["compute_fraction"]
+    with pytest.raises(SpecError, match=r"rtx4090\.calibration\.json: \$\.calibrations\[0\]: a measured calibration needs "
+                                        r"assumed\.compute_fraction \(decode attention is memory-bound"):
+        estimate(load_chip(write(spec, calibration)), paper_workload)
 
 
 def test_malformed_calibration_json(gpu_copy, paper_workload):
@@ -103,6 +119,15 @@ def test_an_unknown_op_kind_in_kernels(gpu_copy, paper_workload):
     calibration["calibrations"][0]["kernels_per_op"]["value"]["softmax"] = 1
     with pytest.raises(SpecError, match=r"\$\.calibrations\[0\]\.kernels_per_op\.softmax: unknown op kind; expected 'default' or one of"):
         estimate(load_chip(write(spec, calibration)), paper_workload)
+
+
+def test_calibrate_refuses_an_unknown_op_kind(gpu_copy, cli):
+    """A misspelled kind would be fitted with the default's kernel count; calibrate refuses it."""
+    spec, calibration, write = gpu_copy("rtx4090")
+    calibration["calibrations"][0]["kernels_per_op"]["value"]["sofmax"] = 9
+    code, _, err = cli("calibrate", "--chip", write(spec, calibration))
+    assert code == 2
+    assert "rtx4090.calibration.json: $.calibrations[0].kernels_per_op.sofmax: unknown op kind; expected 'default' or one of" in err
 
 
 def test_repeated_calibration_names(gpu_copy):

@@ -5,13 +5,22 @@ from __future__ import annotations
 import pytest
 from numpy.testing import assert_allclose
 
-from archmodel import SpecError, estimate
+from archmodel import SpecError, estimate, load_chip
 from archmodel.measure.calibrate import recalibrate
 from archmodel.measure.fit import fit_calibration, step_terms
-from archmodel.specs.gpu import Calibration, dynamic_power_bound, select_calibration, with_calibration
+from archmodel.measure.harness import EAGER_KERNELS
+from archmodel.specs.gpu import (
+    Calibration,
+    Measurement,
+    calibration_path,
+    load_calibration_file,
+    select_calibration,
+    with_calibration,
+)
 from tests.gpu.conftest import GPU_SPECS
 
 PARAMETERS = ("bandwidth_fraction", "compute_fraction", "kernel_overhead", "processor_power")
+KAPPA = 0.5  # assumed compute fraction of the synthetic calibrations [-]
 
 
 @pytest.mark.parametrize("path", GPU_SPECS, ids=lambda path: path.stem)
@@ -19,8 +28,6 @@ def test_stored_parameters_are_recomputed_by_code(path, load_gpu):
     """Every calibration's parameters equal a fresh fit / transfer / derivation (stored to 6 digits)."""
     gpu = load_gpu(path.stem)
     _, rows = recalibrate(gpu)
-    from archmodel.specs.gpu import calibration_path, load_calibration_file
-
     stored = {c.name: c.parameters for c in load_calibration_file(calibration_path(gpu), gpu).calibrations}
     for row in rows:
         for name in PARAMETERS:
@@ -31,24 +38,20 @@ def test_stored_parameters_are_recomputed_by_code(path, load_gpu):
 def _calibration(measurements, overhead=None) -> Calibration:
     return Calibration.model_validate({
         "name": "synthetic", "status": "measured", "date": "2026-01-01", "method": "synthetic", "source": "test",
-        "implementation": "test", "kernels_per_op": {"kv_write": 2, "score": 1, "activation": 2, "weighted_sum": 1,
-                                                     "head_reduction": 0, "default": 1},
-        "assumed": {"compute_fraction": 0.5, **({} if overhead is None else {"kernel_overhead": overhead})},
+        "implementation": "test", "kernels_per_op": EAGER_KERNELS,
+        "assumed": {"compute_fraction": KAPPA, **({} if overhead is None else {"kernel_overhead": overhead})},
         "measurements": measurements,
     })
 
 
 def _synthetic(gpu, eta, t0, power, sizes, energy=True):
     """Measurements made by the model itself with known η, t0, P."""
-    base = _calibration([{"batch": 1, "heads": 12, "kv_heads": 12, "head_dim": 64, "kv_slots": 64,
-                          "dtype": "float32", "time_per_token": 1.0}])
     measurements = []
     for batch, slots in sizes:
         shape = {"batch": batch, "heads": 12, "kv_heads": 12, "head_dim": 64, "kv_slots": slots, "dtype": "float32"}
-        terms = step_terms(gpu, base, base.measurements[0].model_copy(update=shape), "synthetic")
-        time = terms.kernels * t0 + terms.memory_time / eta + terms.compute_time
-        step_energy = 8 * gpu.memory.energy_per_bit * terms.moved + power * time
-        measurements.append({**shape, "time_per_token": time / batch,
+        terms = step_terms(gpu, Measurement(**shape, time_per_token=1.0), EAGER_KERNELS, KAPPA, "synthetic")
+        step_energy = terms.energy(eta, t0, power, gpu.memory.energy_per_bit)
+        measurements.append({**shape, "time_per_token": terms.time(eta, t0) / batch,
                              **({"energy_per_token": step_energy / batch} if energy else {})})
     return measurements
 
@@ -106,13 +109,19 @@ def test_another_calibration_can_be_chosen(load_gpu, paper_workload):
     assert fused.latency[0] < default.latency[0]
     assert "flash_decoding_assumed" in fused.labels[0] and "assumed" in fused.labels[0]
     assert gpu.calibration.name == "paper_pytorch_eager"  # the original spec is unchanged
+    assert flash.provenance["$.calibration.name"].text == "calibration: set to 'flash_decoding_assumed'"
 
 
-def test_measured_calibrations_are_physically_possible(load_gpu):
-    """Acceptance: achieved bandwidth ≤ peak and dynamic power ≤ board − idle for the paper's two GPUs."""
-    for stem in ("rtx4090", "jetson_nano"):
-        gpu = load_gpu(stem)
-        parameters = select_calibration(gpu).calibration.parameters
-        assert 0 < parameters.bandwidth_fraction <= 1
-        dynamic, allowed = dynamic_power_bound(gpu, parameters)
-        assert dynamic <= allowed
+def test_a_prediction_inherits_the_kernels_of_its_source(gpu_copy):
+    """kernels_per_op of a predicted calibration is left out, refused until calibrate writes its source's."""
+    spec, calibration, write = gpu_copy("h100_sxm")
+    del calibration["calibrations"][0]["kernels_per_op"]
+    gpu = load_chip(write(spec, calibration))
+    with pytest.raises(SpecError, match=r"\$\.calibrations\[0\]\.kernels_per_op: calibration "
+                                        r"'predicted_from_rtx4090_pytorch_eager' has no kernels_per_op yet; run"):
+        select_calibration(gpu)
+    document, _ = recalibrate(gpu)
+    written = document["calibrations"][0]["kernels_per_op"]
+    assert written["value"] == EAGER_KERNELS
+    assert written["derivation"].startswith("transfer_calibration from rtx4090.json 'paper_pytorch_eager'")
+

@@ -9,7 +9,8 @@ from numpy.testing import assert_allclose
 
 from archmodel import UsageError, load_chip
 from archmodel.compare import COLUMNS, compare
-from tests.gpu.conftest import GAINCELL, GPU_DIR, PAPER_WORKLOAD
+from tests.conftest import CHIP
+from tests.gpu.conftest import GPU_DIR, PAPER_WORKLOAD
 
 
 def test_ratios_are_each_chip_over_the_first(load_gpu, paper_workload):
@@ -24,13 +25,13 @@ def test_ratios_are_each_chip_over_the_first(load_gpu, paper_workload):
 
 
 def test_a_replicating_analog_chip_is_costed_for_one_sequence(paper_workload, load_gpu):
-    result = compare([load_chip(GAINCELL), load_gpu("rtx4090")], paper_workload)
+    result = compare([load_chip(CHIP), load_gpu("rtx4090")], paper_workload)
     assert result.table["batch"].tolist() == [1, 64]
     assert any("batches differ (1, 64)" in caveat for caveat in result.caveats)
 
 
 def test_floors_are_reported_for_gpus_only(paper_workload, load_gpu):
-    table = compare([load_chip(GAINCELL), load_gpu("h100_sxm")], paper_workload).table
+    table = compare([load_chip(CHIP), load_gpu("h100_sxm")], paper_workload).table
     assert table["floor_time_per_token"].isna().tolist() == [True, False]
     assert (table["floor_time_per_token"].iloc[1] <= table["time_per_token"].iloc[1])
 
@@ -41,7 +42,7 @@ def test_no_chip_is_a_usage_error(paper_workload):
 
 
 def test_cli_json_with_a_chosen_calibration(cli):
-    code, out, err = cli("compare", "--chip", GAINCELL, "--chip", f"{GPU_DIR / 'rtx4090.json'}#flash_decoding_assumed",
+    code, out, err = cli("compare", "--chip", CHIP, "--chip", f"{GPU_DIR / 'rtx4090.json'}#flash_decoding_assumed",
                          "--workload", PAPER_WORKLOAD, "--json")
     assert code == 0, err
     document = json.loads(out)
@@ -52,12 +53,12 @@ def test_cli_json_with_a_chosen_calibration(cli):
 
 
 def test_cli_table_prints_labels_and_caveats(cli):
-    code, out, _ = cli("compare", "--chip", GAINCELL, "--chip", GPU_DIR / "h100_sxm.json", "--workload", PAPER_WORKLOAD)
+    code, out, _ = cli("compare", "--chip", CHIP, "--chip", GPU_DIR / "h100_sxm.json", "--workload", PAPER_WORKLOAD)
     assert code == 0
     assert "calibration: H100 SXM: calibration 'predicted_from_rtx4090_pytorch_eager' (predicted" in out
     assert "caveat: attention only" in out
 
 
 def test_cli_calibration_of_a_non_gpu(cli):
-    code, _, err = cli("compare", "--chip", f"{GAINCELL}#x", "--workload", PAPER_WORKLOAD)
+    code, _, err = cli("compare", "--chip", f"{CHIP}#x", "--workload", PAPER_WORKLOAD)
     assert code == 2 and "only GPU specs have calibrations, cannot select 'x'" in err

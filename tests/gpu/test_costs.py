@@ -11,6 +11,8 @@ from numpy.testing import assert_allclose
 from archmodel import MappingError, estimate, with_overrides
 from archmodel.costs.gpu import op_traffic
 from archmodel.graph import build_graph, ops_in_order
+from archmodel.specs.gpu import select_calibration
+from tests.gpu.conftest import GPU_SPECS
 
 #: bytes of one step of the paper's benchmark, by op (batch 64, H = 12, d = 64, 1024 slots, 4-byte float32):
 #: score and weighted_sum read K or V (64·768·1024) plus q or the output (64·768); kv_write reads k, v and
@@ -47,22 +49,26 @@ def test_rtx4090_floor_by_hand(load_gpu, paper_workload):
 def test_rtx4090_estimate_by_hand(load_gpu, paper_workload):
     """t = Σ max(Q/(η·B), F/(κ·F_peak)) + 6·t0; E = 8·e_bit·Q + P·t with the stored parameters."""
     gpu = load_gpu("rtx4090")
-    from archmodel.specs.gpu import select_calibration
-
     p = select_calibration(gpu).calibration.parameters
     moved = sum(PAPER_BYTES.values())
-    time = moved / (p.bandwidth_fraction * 1.008e12) + PAPER_FLOPS["activation"] / (0.5 * 82.6e12) + 6 * p.kernel_overhead
+    time = (moved / (p.bandwidth_fraction * 1.008e12) + PAPER_FLOPS["activation"] / (p.compute_fraction * 82.6e12)
+            + 6 * p.kernel_overhead)
     result = estimate(gpu, paper_workload, context=1024, scope="layer")
     assert_allclose(result.latency, time, rtol=1e-9)
     assert_allclose(result.energy, moved * 8 * 7.25e-12 + p.processor_power * time, rtol=1e-9)
 
 
 def test_head_and_model_scopes(load_gpu, paper_workload):
+    """A head is 1/H of a layer's energy in the layer's time; the model is L layers one after another."""
     gpu = load_gpu("h100_sxm")
-    layer = estimate(gpu, paper_workload, scope="layer")
-    head = estimate(gpu, paper_workload, scope="head")
+    four_layers = with_overrides(paper_workload, {"model.layers": 4}, label="test")
+    layer = estimate(gpu, four_layers, scope="layer")
+    head = estimate(gpu, four_layers, scope="head")
+    model = estimate(gpu, four_layers, scope="model")
     assert_allclose(head.energy * 12, layer.energy, rtol=1e-12)
     assert_allclose(head.latency, layer.latency, rtol=1e-12)
+    assert_allclose(model.energy, 4 * layer.energy, rtol=1e-12)
+    assert_allclose(model.latency, 4 * layer.latency, rtol=1e-12)
 
 
 def test_lm_head_is_counted_once_in_the_model_scope(load_gpu, paper_workload):
@@ -80,7 +86,7 @@ def test_a_dtype_without_a_peak_is_refused(load_gpu, paper_workload):
         estimate(load_gpu("h100_sxm"), int4)
 
 
-STEMS = ["h100_sxm", "h100_pcie", "h200", "a100_sxm_80gb", "rtx4090", "jetson_nano", "jetson_orin_nano"]
+STEMS = [path.stem for path in GPU_SPECS]
 
 
 @st.composite

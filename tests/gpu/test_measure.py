@@ -8,16 +8,26 @@ import sys
 import time
 import types
 
+import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
 from archmodel import UsageError, estimate, load_workload
 from archmodel.files import write_json
 from archmodel.measure.fit import step_terms
-from archmodel.measure.harness import EAGER_KERNELS, PAPER_POINT, PAPER_SHAPE, find_gpu_spec, measure_and_write, sweep_points
+from archmodel.measure.harness import (
+    COMPUTE_FRACTION,
+    EAGER_KERNELS,
+    PAPER_POINT,
+    PAPER_SHAPE,
+    Point,
+    find_gpu_spec,
+    measure_and_write,
+    sweep_points,
+)
 from archmodel.measure.methods import event_method, paper_method
-from archmodel.measure.power import PowerSampler, measure_idle
-from archmodel.specs.gpu import Calibration, load_calibration_file, with_calibration
+from archmodel.measure.power import PowerSampler, PowerTrace, measure_idle
+from archmodel.specs.gpu import Measurement, load_calibration_file, with_calibration
 from tests.gpu.conftest import GPU_DIR, PAPER_WORKLOAD
 
 IDLE = 70.0  # [W]
@@ -125,26 +135,41 @@ def test_idle_power_is_the_mean_of_readings():
     assert_allclose(measure_idle(nvml, duration=1.0, interval=0.1, sleep=lambda _: None), IDLE)
 
 
-def test_sweep_streams_from_dram_and_fits_in_memory(load_gpu):
-    gpu = load_gpu("h100_sxm")
-    points = sweep_points(gpu)
-    assert points[0] == PAPER_POINT and len(points) > 5
-    for point in points[1:]:
-        assert 2 * gpu.on_chip.l2_cache <= point.cache_bytes() <= gpu.memory.capacity / 2
+def test_trapezoid_integral_of_a_varying_power():
+    """100 W, 200 W, 100 W at 0, 1, 3 s: (100 + 200)/2·1 + (200 + 100)/2·2 = 450 J over 3 s, 150 W (the samples' mean: 133 W)."""
+    trace = PowerTrace(np.array([0.0, 1.0, 3.0]), np.array([100.0, 200.0, 100.0]))
+    assert_allclose(trace.energy(), 450.0, rtol=1e-12)
+    assert_allclose(trace.mean_power(), 150.0, rtol=1e-12)
+    assert_allclose(trace.rate, 2 / 3, rtol=1e-12)
+
+
+def test_kv_cache_of_a_point():
+    """The paper's point: K and V of 64 sequences, 12 heads, 1024 slots, d = 64, 4 bytes: 2·64·12·1024·64·4 = 402,653,184 B."""
+    assert PAPER_POINT.cache_bytes() == 402_653_184
+
+
+@pytest.mark.parametrize(("stem", "batch", "slots", "kept"), [
+    ("h100_sxm", 8, 2048, False),  # 2·8·12·2048·64·4 B = 100.7 MB, under 2 × 52.4 MB of L2
+    ("h100_sxm", 8, 4096, True),  # 201.3 MB
+    ("h100_sxm", 128, 8192, True),  # 6.44 GB, under half of 80 GB
+    ("jetson_nano", 8, 512, True),  # 25.2 MB, over 2 × 0.26 MB of L2
+    ("jetson_nano", 32, 8192, True),  # 1.61 GB, under half of 4 GB
+    ("jetson_nano", 64, 8192, False),  # 3.22 GB, over half of 4 GB
+])
+def test_sweep_keeps_sizes_streamed_from_dram_that_fit_in_memory(load_gpu, stem, batch, slots, kept):
+    points = sweep_points(load_gpu(stem))
+    assert points[0] == PAPER_POINT and points.count(PAPER_POINT) == 1
+    assert (Point(batch, slots, f"sweep_b{batch}_s{slots}") in points) == kept
 
 
 def _model_runner_factory(gpu, nvml, eta, overhead, power):
-    """Runners whose step time and energy follow the GPU model with known η, t0, P."""
-    calibration = Calibration.model_validate({
-        "name": "x", "status": "measured", "date": "2026-01-01", "method": "x", "source": "x", "implementation": "x",
-        "kernels_per_op": EAGER_KERNELS, "assumed": {"compute_fraction": 0.5},
-        "measurements": [{**PAPER_SHAPE, "batch": 1, "kv_slots": 64, "time_per_token": 1.0}]})
+    """Runners whose step time and energy follow the GPU model with known η, t0, P (κ: the harness's)."""
 
     def make(point):
-        shape = {**PAPER_SHAPE, "batch": point.batch, "kv_slots": point.kv_slots}
-        terms = step_terms(gpu, calibration, calibration.measurements[0].model_copy(update=shape), "fake")
-        step_time = terms.kernels * overhead + terms.memory_time / eta + terms.compute_time
-        dynamic = power + 8 * gpu.memory.energy_per_bit * terms.moved / step_time
+        measurement = Measurement(**PAPER_SHAPE, batch=point.batch, kv_slots=point.kv_slots, time_per_token=1.0)
+        terms = step_terms(gpu, measurement, EAGER_KERNELS, COMPUTE_FRACTION, "fake")
+        step_time = terms.time(eta, overhead)
+        dynamic = terms.energy(eta, overhead, power, gpu.memory.energy_per_bit) / step_time
         return FakeRunner(nvml, point.batch, step_time, dynamic)
 
     return make

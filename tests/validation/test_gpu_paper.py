@@ -26,17 +26,21 @@ from numpy.testing import assert_allclose
 from archmodel import estimate, load_chip, load_workload
 from archmodel.compare import compare
 from archmodel.specs.gpu import dynamic_power_bound, select_calibration
-from tests.conftest import CHIP, ROOT
+from tests.conftest import CHIP
+from tests.gpu.conftest import GPU_DIR as GPUS
+from tests.gpu.conftest import PAPER_WORKLOAD as PAPER
 
-GPUS = ROOT / "hardware_specs" / "gpu"
-PAPER = ROOT / "workloads" / "paper_gpu_benchmark.json"
 MEASURED = {"rtx4090": (22.37e-6, 7.18e-3), "jetson_nano": (488.9e-6, 3.25e-3)}  # paper.md §5 table
 RATIOS = {"rtx4090": (344, 97_300), "jetson_nano": (7_520, 44_000)}  # paper.md §5, recomputed from the table
 
 
 @pytest.mark.parametrize("stem", sorted(MEASURED))
 def test_cli_estimate_reproduces_the_per_token_figures(cli, stem):
-    """``archmodel estimate --chip GPU --workload paper_gpu_benchmark.json --scope layer --json``, ± 5 %."""
+    """``archmodel estimate --chip GPU --workload paper_gpu_benchmark.json --scope layer --json``, ± 5 %.
+
+    The acceptance tolerance the GPU baselines were asked to meet.  The calibrations were fitted to these very
+    figures, so this is no independent check of the model (see the round-trip test below).
+    """
     code, out, err = cli("estimate", "--chip", GPUS / f"{stem}.json", "--workload", PAPER, "--scope", "layer", "--json")
     assert code == 0, err
     document = json.loads(out)
@@ -49,11 +53,23 @@ def test_cli_estimate_reproduces_the_per_token_figures(cli, stem):
 
 
 @pytest.mark.parametrize("stem", sorted(MEASURED))
+def test_fit_to_estimate_consistency(stem):
+    """The estimate at the measured point returns the measurement the calibration was fitted to, to the 6 digits
+    parameters are stored with: catches drift between ``measure.fit.step_terms`` and ``costs.gpu.gpu_kernel``.
+    A consistency check of the code, not evidence that the model is accurate."""
+    gpu = load_chip(GPUS / f"{stem}.json")
+    (measurement,) = select_calibration(gpu).calibration.measurements
+    result = estimate(gpu, load_workload(PAPER), scope="layer")
+    assert_allclose(result.time_per_token, measurement.time_per_token, rtol=1e-5)
+    assert_allclose(result.energy_per_token, measurement.energy_per_token, rtol=1e-5)
+
+
+@pytest.mark.parametrize("stem", sorted(MEASURED))
 def test_fitted_parameters_are_physically_possible(stem):
     """Achieved bandwidth ≤ peak; dynamic power ≤ board − idle (RTX 4090: 450 − 20 W; Jetson Nano: 10 − 1.9 W)."""
     gpu = load_chip(GPUS / f"{stem}.json")
     parameters = select_calibration(gpu).calibration.parameters
-    assert 0 < parameters.bandwidth_fraction * gpu.memory.bandwidth <= gpu.memory.bandwidth
+    assert 0 < parameters.bandwidth_fraction <= 1
     dynamic, allowed = dynamic_power_bound(gpu, parameters)
     assert 0 < dynamic <= allowed
 
@@ -83,9 +99,15 @@ def test_published_ratios():
 
 
 def test_cli_compare_prints_ratios_and_caveats(cli):
-    code, out, err = cli("compare", "--chip", CHIP, "--chip", GPUS / "rtx4090.json", "--chip", GPUS / "jetson_nano.json",
-                         "--workload", PAPER, "--scope", "layer")
+    """``archmodel compare``: the table prints the caveats; ``--json`` gives the paper's recomputed ratios, ± 1 %."""
+    chips = ("--chip", CHIP, "--chip", GPUS / "rtx4090.json", "--chip", GPUS / "jetson_nano.json")
+    code, out, err = cli("compare", *chips, "--workload", PAPER, "--scope", "layer")
     assert code == 0, err
     for caveat in ("batches differ (1, 64)", "attention only", "full 1024-slot buffer", "kernel launch overhead"):
         assert caveat in out.replace("\n", " ")
-    assert "344" in out and "7,522" in out
+    code, out, err = cli("compare", *chips, "--workload", PAPER, "--scope", "layer", "--json")
+    assert code == 0, err
+    rows = {row["chip"]: row for row in json.loads(out)["rows"]}
+    for stem, (latency, energy) in RATIOS.items():
+        row = rows[load_chip(GPUS / f"{stem}.json").name]
+        assert_allclose([row["latency_ratio"], row["energy_ratio"]], [latency, energy], rtol=0.01, err_msg=stem)
