@@ -1,8 +1,8 @@
 """Units: SI base units inside, strings with explicit units in JSON.
 
 Every quantity in archmodel is a float in SI base units (s, J, W, m, m², V,
-A, F, Hz, bytes).  The prefix constants below let code write published
-figures readably (``2.64 * pJ``).  :func:`to_si` parses a JSON value strictly
+A, F, Hz, bytes).  The prefix constants below let code write figures
+readably (``2.64 * pico`` [J]).  :func:`to_si` parses a JSON value strictly
 against the dimension a field expects, using pint.
 """
 
@@ -16,12 +16,6 @@ import pint
 # prefix constants [dimensionless multipliers]
 femto, pico, nano, micro, milli = 1e-15, 1e-12, 1e-9, 1e-6, 1e-3
 kilo, mega, giga, tera = 1e3, 1e6, 1e9, 1e12
-fJ, pJ, nJ, uJ, mJ = femto, pico, nano, micro, milli
-ns, us, ms = nano, micro, milli
-mW = milli
-um = micro
-um2 = micro**2
-mm2 = milli**2
 
 #: Reference unit of each dimension a spec field may have.  Values are
 #: converted to these (SI base units, except bytes and FLOPs which are counts).
@@ -110,8 +104,8 @@ def format_si(value: float, unit: str, digits: int = 4) -> str:
     """Format ``value`` [unit] with an engineering prefix (``6.15 nJ``)."""
     if value == 0 or not math.isfinite(value):
         return f"{value:g} {unit}"
-    prefixes = [(1e12, "T"), (1e9, "G"), (1e6, "M"), (1e3, "k"), (1, ""), (1e-3, "m"),
-                (1e-6, "µ"), (1e-9, "n"), (1e-12, "p"), (1e-15, "f"), (1e-18, "a")]
+    prefixes = [(tera, "T"), (giga, "G"), (mega, "M"), (kilo, "k"), (1, ""), (milli, "m"),
+                (micro, "µ"), (nano, "n"), (pico, "p"), (femto, "f"), (femto * milli, "a")]
     magnitude = abs(value)
     for scale, prefix in prefixes:
         if magnitude >= scale * 0.9999999:

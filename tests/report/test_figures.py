@@ -11,7 +11,7 @@ from archmodel.report import collect, load_recipe, sections
 from archmodel.report.figures.breakdowns import area_figure, share_figure
 from archmodel.report.figures.curves import context_figure
 from archmodel.report.style import axis_unit, chip_colors, display_values, ratio_text
-from archmodel.specs.units import format_area, mm2
+from archmodel.specs.units import format_area, milli
 from report_helpers import DEFAULT_RECIPE, FIGURE_KEYS
 
 
@@ -103,7 +103,7 @@ def test_area_hover_of_the_default_report_reads_the_bar(default_sections):
     figure = next(s.figure for s in default_sections if s.key == "area")
     assert figure.layout.xaxis.title.text == "area [mm²]"
     shown = [(text, x) for trace in figure.data for text, x in zip(trace.customdata, trace.x)]
-    assert shown and all(text == format_area(x * mm2) and text.endswith(" mm²") for text, x in shown)
+    assert shown and all(text == format_area(x * milli**2) and text.endswith(" mm²") for text, x in shown)
 
 
 @pytest.mark.parametrize(("values", "unit", "missing", "expected"), [
