@@ -21,13 +21,14 @@ def task_table(timeline: Timeline | None, context: np.ndarray, clock) -> pd.Data
     tasks = timeline.graph.tasks
     count = len(tasks)
     clock = np.broadcast_to(np.asarray(clock, dtype=float), context.shape)
+    rows = np.repeat(np.arange(count), context.size)  # task index of each row
     frame = pd.DataFrame({
         "context": np.tile(context.astype(np.int64), count),
-        "task": np.repeat([task.name for task in tasks], context.size),
-        "op": np.repeat([task.op for task in tasks], context.size),
-        "sequence": np.repeat([task.sequence for task in tasks], context.size),
-        "turn": np.repeat([task.turn for task in tasks], context.size),
-        "resources": np.repeat([", ".join(task.resources) for task in tasks], context.size),
+        "task": pd.Categorical.from_codes(rows, categories=[task.name for task in tasks]),
+        "op": np.asarray([task.op for task in tasks], dtype=object)[rows],
+        "sequence": np.asarray([task.sequence for task in tasks])[rows],
+        "turn": np.asarray([task.turn for task in tasks])[rows],
+        "resources": np.asarray([", ".join(task.resources) for task in tasks], dtype=object)[rows],
         "start": timeline.start.ravel(),
         "end": timeline.end.ravel(),
         "start_cycle": (timeline.start * clock).ravel(),
