@@ -114,3 +114,26 @@ def test_per_point_spec_arrays_schedule_like_separate_chips(chip, gpt2):
         single = estimate(alone, with_overrides(gpt2, {"model.kv_heads": 4}), context=1024, scope="layer")
         assert_allclose(together.latency[index], single.latency[0], rtol=1e-12)
         assert_allclose(together.initiation_interval[index], single.initiation_interval[0], rtol=1e-12)
+
+
+def test_a_gpu_has_no_event_schedule(gpt2):
+    """GPU ops run one after another: no tasks, and a step starts when the previous ends."""
+    from archmodel import load_chip
+    from tests.conftest import ROOT
+
+    gpu = load_chip(ROOT / "hardware_specs" / "gpu" / "h100_sxm.json")
+    result = estimate(gpu, gpt2, context=[128, 1024], batch=8, scope="layer")
+    assert result.tasks.empty and result.utilisation.empty
+    assert list(result.tasks.columns)[:3] == ["context", "task", "op"]
+    assert_allclose(result.initiation_interval, result.latency, rtol=1e-12)
+    assert_allclose(result.throughput, 8 / result.latency, rtol=1e-12)
+
+
+def test_schedule_tables_carry_units_and_cover_every_task(chip, gpt2):
+    result = estimate(chip, gpt2, context=[64, 1024], scope="layer")
+    tasks, resources = result.tasks, result.utilisation
+    assert tasks.attrs["units"]["start"] == "s" and resources.attrs["units"]["busy"] == "s"
+    assert len(tasks) == 2 * 6  # write_k, write_v and four turn tasks at each context
+    assert len(resources) == 2 * 11
+    assert_allclose(tasks.groupby("context")["end"].max().to_numpy(), result.latency, rtol=1e-12)
+    assert resources["utilisation"].between(0, 1).all()
