@@ -74,11 +74,11 @@ class Timeline:
 
     def busy(self) -> dict[str, np.ndarray]:
         """Time each resource is held [s], shape (points,) each."""
-        totals = {resource.name: np.zeros(self.columns.size) for resource in self.graph.resources}
+        totals = {resource.name: 0.0 for resource in self.graph.resources}
         for index, task in enumerate(self.graph.tasks):
             for name in task.resources:
-                totals[name] = totals[name] + self.distinct_duration[index, self.columns]
-        return totals
+                totals[name] = totals[name] + self.distinct_duration[index]
+        return {name: np.broadcast_to(total, self.distinct_duration.shape[1:])[self.columns] for name, total in totals.items()}
 
     def utilisation(self) -> dict[str, np.ndarray]:
         """busy / makespan per resource [-] (0 where the makespan is 0)."""
@@ -102,10 +102,10 @@ class Timeline:
 
     def op_busy(self) -> dict[str, np.ndarray]:
         """Summed task durations per op [s]."""
-        totals = {op: np.zeros(self.columns.size) for op in self.graph.ops}
+        totals = {op: 0.0 for op in self.graph.ops}
         for index, task in enumerate(self.graph.tasks):
-            totals[task.op] = totals[task.op] + self.distinct_duration[index, self.columns]
-        return totals
+            totals[task.op] = totals[task.op] + self.distinct_duration[index]
+        return {op: np.broadcast_to(total, self.distinct_duration.shape[1:])[self.columns] for op, total in totals.items()}
 
     def critical(self) -> dict[str, np.ndarray]:
         """Time each op spends on the critical path [s]; the values add up to the makespan."""

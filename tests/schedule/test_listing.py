@@ -82,3 +82,18 @@ def test_sequence_span_measures_each_sequence_alone():
 def test_malformed_graphs_are_refused(tasks, message):
     with pytest.raises(MappingError, match=message):
         graph(tasks)
+
+
+def test_equal_points_are_scheduled_once_and_unequal_ones_never_merged():
+    from archmodel.schedule.listing import distinct_columns
+
+    values = np.array([[1.0, 2.0, 1.0, 2.0], [3.0, 3.0, 3.0, 3.0]])
+    distinct, inverse = distinct_columns(values)
+    assert distinct.shape == (2, 2)
+    assert_allclose(distinct[:, inverse], values)
+    # two different columns with the same weighted sum (√2·√3 = √3·√2): each keeps its own column
+    tie = np.array([[np.sqrt(3), 0.0], [0.0, np.sqrt(2)]])
+    keys = np.sqrt([2.0, 3.0]) @ tie
+    assert keys[0] == keys[1]  # the weights used inside collide here
+    distinct, inverse = distinct_columns(tie)
+    assert_allclose(distinct[:, inverse], tie)
