@@ -28,7 +28,7 @@ def print_estimate(result) -> None:
     console = Console(width=max(Console().width, 140))
     title = f"{result.chip.name} — {result.workload.name} — scope {result.scope}, batch {result.batch}"
     table = Table(title=title)
-    for column in ("context", "latency", "time/token", "energy", "energy/token", *sorted(result.energy_by_group)):
+    for column in ("context", "latency", "time/token", "tokens/s", "energy", "energy/token", *sorted(result.energy_by_group)):
         table.add_column(column, justify="right")
     groups = {name: result.energy_by_group[name] for name in sorted(result.energy_by_group)}
     for index, context in enumerate(result.context):
@@ -36,6 +36,7 @@ def print_estimate(result) -> None:
             f"{int(context)}",
             format_si(result.latency[index], "s"),
             format_si(result.time_per_token[index], "s"),
+            f"{result.throughput[index]:.4g}",
             format_si(result.energy[index], "J"),
             format_si(result.energy_per_token[index], "J"),
             *(format_si(float(value[index] if getattr(value, "ndim", 0) else value), "J") for value in groups.values()),

@@ -38,7 +38,7 @@ def dac_write(chip: GainCellChip, tiling: GainCellTiling, op, step: Step) -> Cos
         hidden_latency=duration if overlapped else step.zeros(),
         cycles=duration * chip.clocks.digital,
         clock="digital",
-        area={dac_key: 2 * tiling.kv_heads * tiling.padded_head_dim * dac.area * area_factor(chip)},
+        area={dac_key: tiling.kv_heads * tiling.dacs_per_kv_head * dac.area * area_factor(chip)},
         sources={
             dac_key: ("$.dac.energy_per_conversion", "$.dac.conversion_time", "$.dac.area", "$.schedule.write_overlap"),
             cell_key: ("$.gain_cell.energy_per_write",),
@@ -49,19 +49,23 @@ def dac_write(chip: GainCellChip, tiling: GainCellTiling, op, step: Step) -> Cos
 def window_reload(chip: GainCellChip, tiling: GainCellTiling, op, step: Step) -> Cost:
     """Time-multiplexed batch: each sequence's window is rewritten before its turn.
 
-    Per sequence: 2·H_kv·d·n writes; sub-tiles are written in parallel, one
-    token slot per conversion, so it takes w · t_conversion [s].  The engine
-    multiplies by the sequences sharing the arrays.
+    Per sequence: 2·H_kv·d·n writes.  One DAC per row serves all S sub-tiles
+    (``tiling.dacs_per_kv_head``, the count the area holds), so the n live
+    token slots are written one after another, K and V on their own DACs::
+
+        t_reload = n · t_conversion   [s]
+
+    The schedule runs one reload per sequence sharing the arrays.
     """
     dac = chip.dac
     writes = 2 * tiling.kv_heads * tiling.head_dim * step.live_tokens
     key = ("window_reload", dac.group)
-    duration = tiling.subtile_width * dac.conversion_time
+    duration = step.live_tokens * dac.conversion_time
     return Cost(
         energy={key: writes * (dac.energy_per_conversion * energy_factor(chip) + chip.gain_cell.energy_per_write)},
         events={key: writes},
-        latency=step.constant(duration),
-        cycles=step.constant(duration * chip.clocks.digital),
+        latency=duration,
+        cycles=duration * chip.clocks.digital,
         clock="digital",
         sources={key: ("$.dac.energy_per_conversion", "$.gain_cell.energy_per_write", "$.dac.conversion_time")},
     )

@@ -11,6 +11,7 @@ import pandas as pd
 from archmodel.costs.cost import Cost
 from archmodel.engine.account import Accounting
 from archmodel.engine.schema import AREA_COLUMNS, LEDGER_COLUMNS, PHASE_COLUMNS, check_scope
+from archmodel.engine.timeline_tables import resource_table, task_table
 
 
 @dataclass(frozen=True)
@@ -51,6 +52,8 @@ class Estimate:
     decode step (what one sequence waits for its next token) [s]; ``energy``
     the energy of that step for the whole batch [J]; ``area`` the silicon
     the scope occupies [m²].  All figures are for ``scope``.
+    ``initiation_interval`` [s] and ``throughput`` [tokens/s] are the
+    steady-state rate, reported apart from the latency of one token.
     """
 
     chip: object
@@ -83,6 +86,25 @@ class Estimate:
     def latency(self) -> np.ndarray:
         """Decode-step latency [s]."""
         return sum((cost.latency for cost in self.costs.values()), np.zeros_like(self.context))
+
+    @functools.cached_property
+    def initiation_interval(self) -> np.ndarray:
+        """Shortest interval between the starts of two decode steps in steady state [s].
+
+        From the schedule where the chip has one (steps pipeline through the
+        layers, bound by the busiest resource and by each sequence's own
+        recurrence: :meth:`Accounting.initiation_interval`); otherwise the
+        latency.  Never longer than the latency.
+        """
+        if self.accounting.timeline is None:
+            return self.latency
+        layers = self.workload.model.layers if self.scope == "model" else 1
+        return np.minimum(self.accounting.initiation_interval(layers), self.latency)
+
+    @property
+    def throughput(self) -> np.ndarray:
+        """batch / initiation_interval [tokens/s]: steady-state tokens per second."""
+        return self.batch / self.initiation_interval
 
     @property
     def time_per_token(self) -> np.ndarray:
@@ -188,7 +210,14 @@ class Estimate:
 
     @functools.cached_property
     def phases(self) -> pd.DataFrame:
-        """Latency per (context, op) on the critical path, and hidden time [s]."""
+        """Latency per (context, op) on the critical path, and hidden time [s].
+
+        Where the chip has a schedule, ``latency`` is the op's time on the
+        critical path of the scheduled step (the ops add up to the step's
+        latency) and ``hidden_latency`` the rest of its tasks' time (turns
+        pipelined, writes overlapped); ``cycles`` counts the critical time in
+        periods of ``clock``.  Task-level start and end: :attr:`tasks`.
+        """
         blocks = []
         nan = np.full_like(self.context, np.nan)
         for op, cost in self.costs.items():
@@ -203,6 +232,17 @@ class Estimate:
         frame = pd.concat(blocks, ignore_index=True)[list(PHASE_COLUMNS)]
         frame.attrs["units"] = PHASE_COLUMNS
         return frame
+
+    @functools.cached_property
+    def tasks(self) -> pd.DataFrame:
+        """The schedule of one layer on one unit: start and end per (context, task) [s], [cycles]."""
+        timeline = self.accounting.timeline
+        return task_table(timeline, self.context, self.chip.clocks.digital if timeline is not None else np.nan)
+
+    @functools.cached_property
+    def utilisation(self) -> pd.DataFrame:
+        """Held time and utilisation per (context, resource) of one unit during one layer [s], [-]."""
+        return resource_table(self.accounting.timeline, self.context)
 
     @functools.cached_property
     def area_table(self) -> pd.DataFrame:
@@ -255,6 +295,8 @@ class Estimate:
             "time_per_token_s": values(self.time_per_token),
             "energy_j": values(self.energy),
             "energy_per_token_j": values(self.energy_per_token),
+            "initiation_interval_s": values(self.initiation_interval),
+            "throughput_tokens_per_s": values(self.throughput),
         }
         if self.floor_latency is not None:
             columns["floor_latency_s"] = values(self.floor_latency)

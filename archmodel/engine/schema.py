@@ -52,3 +52,26 @@ def check_scope(scope: str) -> str:
     if scope not in SCOPES:
         raise UsageError(f"unknown scope {scope!r}; expected one of {', '.join(SCOPES)}")
     return scope
+
+#: task table: the schedule of one layer on one unit (one row per context × task)
+TASK_COLUMNS = {
+    "context": "token",
+    "task": "",
+    "op": "",
+    "sequence": "",
+    "turn": "",
+    "resources": "",
+    "start": "s",
+    "end": "s",
+    "start_cycle": "cycle",
+    "end_cycle": "cycle",
+}
+
+#: resource table: how busy each resource of one unit is during one layer's step
+RESOURCE_COLUMNS = {
+    "context": "token",
+    "resource": "",
+    "count": "",
+    "busy": "s",
+    "utilisation": "",
+}

@@ -9,9 +9,14 @@ Tiling (per KV head):
   column lines joined, so a sub-tile still covers ``columns`` tokens;
 - V-column readout: the signed counter, or an ADC when the chip has one;
 - GQA: the g = heads / kv_heads query heads of a KV head take turns on its
-  arrays (analog phases repeat g times);
+  arrays (analog phases repeat g times, pipelined by the schedule);
+- DACs: one per K row and one per V column of a KV head, shared by its
+  sub-tiles (``dacs_per_kv_head``); the area and the schedule count the same;
 - batch B: ``replicate`` gives each sequence its own arrays (area × B);
   ``time_multiplex`` shares one set and reloads each sequence's window.
+
+The decode step becomes tasks on the resources of one KV head's unit
+(:mod:`archmodel.mapping.gaincell_tasks`); the engine schedules them.
 
 A causal workload keeps its whole trained context: M = ``model.max_context``.
 Projections, MLP, norms and the LM head are not executed by the chip and are
@@ -26,6 +31,7 @@ from dataclasses import dataclass
 import networkx as nx
 
 from archmodel.graph.build import ops_in_order
+from archmodel.mapping.gaincell_tasks import decode_tasks
 from archmodel.mapping.plan import MappedOp, Plan
 from archmodel.specs.errors import MappingError
 from archmodel.specs.gaincell import GainCellChip
@@ -73,6 +79,12 @@ class GainCellTiling:
     def sequential_sequences(self) -> int:
         """Sequences processed one after another on the same arrays [-]."""
         return 1 if self.batch_policy == "replicate" else self.batch
+
+    @property
+    def dacs_per_kv_head(self) -> int:
+        """DACs of one KV head: one per K row and one per V column, shared by the
+        S sub-tiles (the ring buffer writes one token slot at a time) [-]."""
+        return 2 * self.padded_head_dim
 
     @property
     def adder_stages(self) -> int:
@@ -125,6 +137,7 @@ def map_gaincell(chip: GainCellChip, workload: Workload, graph: nx.DiGraph) -> P
         extra = ("window_reload",) if op.kind == "kv_write" and tiling.sequential_sequences > 1 else ()
         after = ("refresh",) if op.kind == "kv_write" else ()
         mapped.append(MappedOp(op, units + extra, after))
+    timed_by = {m.op.kind: (m.op.name, m.units) for m in mapped}
     notes = []
     if not_mapped:
         notes.append("not mapped (executed off-chip, not costed): " + ", ".join(op.name for op in not_mapped))
@@ -136,8 +149,9 @@ def map_gaincell(chip: GainCellChip, workload: Workload, graph: nx.DiGraph) -> P
         not_mapped,
         notes,
         batch_energy_factor=workload.batch,
-        batch_latency_factor=tiling.sequential_sequences,
+        batch_latency_factor=1.0,
         batch_area_factor=tiling.array_copies,
         replicates_per_sequence=tiling.batch_policy == "replicate",
         token_capacity=tiling.window,
+        tasks=decode_tasks(chip, tiling, timed_by),
     )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from archmodel.graph.ops import Op
+from archmodel.schedule import TaskGraph
 
 
 @dataclass(frozen=True)
@@ -29,13 +30,16 @@ class Plan:
     or the GPU's); the cost models of that kind know how to read it.
     Unit costs are for one layer; the ``batch_*_factor`` fields turn them into
     the whole batch's (gain-cell costs are per sequence: energy × B, area × B
-    when replicated, latency × B when time-multiplexed; GPU costs already
-    cover the batch: all 1).  ``replicates_per_sequence``: each sequence has
+    when replicated; the sequences of a time-multiplexed batch are tasks of
+    the schedule, so the latency factor stays 1; GPU costs already cover the
+    batch: all 1).  ``replicates_per_sequence``: each sequence has
     its own hardware, so a per-sequence figure is the fair comparison.
     ``token_capacity``: most tokens the chip can attend per sequence (None: no
     fixed limit); the engine refuses contexts that would need more.
     ``labels``: what every result must show about how it was obtained
     (a GPU's calibration, measured or predicted).
+    ``tasks``: the decode step of one layer as tasks on resources, which the
+    engine schedules (None: the ops run one after another, as on a GPU).
     """
 
     chip: object
@@ -50,3 +54,4 @@ class Plan:
     replicates_per_sequence: bool = False
     token_capacity: int | None = None
     labels: tuple[str, ...] = ()
+    tasks: TaskGraph | None = None

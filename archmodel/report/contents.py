@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from archmodel.report.data import ReportData
 from archmodel.report.figures.breakdowns import area_figure, group_bars, published_bars, share_figure
 from archmodel.report.figures.curves import context_figure, ratio_figure
+from archmodel.report.figures.schedule import gantt_figure
 from archmodel.report.published import SCENARIOS
 from archmodel.specs.units import format_area
 from archmodel.sweep.schema import BREAKDOWNS
@@ -152,7 +153,25 @@ def breakdown_sections(data: ReportData) -> list[Section]:
     return sections
 
 
+def schedule_sections(data: ReportData) -> list[Section]:
+    """Gantt chart of one layer's decode step on the reference chip, where it has an event schedule."""
+    from archmodel.engine import estimate
+
+    chip = next(chip for chip in data.chips if chip.key == data.reference)
+    scenario = next(s for s in data.scenarios if s.key == data.breakdown_scenario)
+    result = estimate(chip.spec, scenario.workload, context=data.breakdown_context, batch=scenario.batch, scope=scenario.scope)
+    if result.tasks.empty:
+        return []
+    where = f"{scenario.label}, context {data.breakdown_context:,} tokens"
+    return [Section(
+        "schedule", f"Event schedule of {data.reference_label}",
+        f"One layer's decode step ({where}) on the resources of one KV head's unit (the other units run the same "
+        "tasks at the same times): each bar is a task holding a resource; GQA turns pipeline where the resources "
+        "allow, and the K/V write runs alongside the reads when the arrays have a separate write port.",
+        gantt_figure(result.tasks, f"Schedule of one layer's decode step on {data.reference_label} ({where})"))]
+
+
 def sections(data: ReportData) -> list[Section]:
     """Every figure section of the report, in reading order."""
-    return curve_sections(data) + published_sections(data) + breakdown_sections(data)
+    return curve_sections(data) + published_sections(data) + breakdown_sections(data) + schedule_sections(data)
 

@@ -11,9 +11,9 @@ GPT2 = ROOT / "workloads" / "gpt2.json"
 DEFAULT_RECIPE = ROOT / "reports" / "paper_reproduction.json"
 
 #: the figure sections of a report with two or more chips, in reading order (docs/reports.md, "What the
-#: default report shows", 1-10): four curve figures, two published comparisons, four breakdowns
+#: default report shows", 1-11): four curve figures, two published comparisons, four breakdowns, the schedule
 FIGURE_KEYS = ("time", "energy", "speedup", "energy_ratio", "published", "groups",
-               "energy_group", "energy_component", "phases", "area")
+               "energy_group", "energy_component", "phases", "area", "schedule")
 #: the sections dividing by the reference chip, absent from a one-chip report
 RATIO_KEYS = ("speedup", "energy_ratio")
 

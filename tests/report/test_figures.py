@@ -114,3 +114,22 @@ def test_area_hover_of_the_default_report_reads_the_bar(default_sections):
 ])
 def test_display_values(values, unit, missing, expected):
     assert display_values(values, unit, missing) == expected
+
+
+def test_gantt_puts_each_task_on_every_resource_it_holds(chip):
+    """Paper point (paper.md §4): score 0 → 15 ns on the query drivers and K arrays, the 10 ns
+    K write alongside it on the K DACs and write port; the step ends at 65 ns."""
+    from archmodel import estimate, load_workload
+    from archmodel.report.figures.schedule import gantt_figure
+    from tests.conftest import WORKLOADS
+
+    tasks = estimate(chip, load_workload(WORKLOADS / "gpt2.json"), context=1024, scope="layer").tasks
+    figure = gantt_figure(tasks, "schedule")
+    bars = {trace.name: trace for trace in figure.data}
+    score = bars["score"]
+    assert list(score.y) == ["query_drivers", "k_arrays"]
+    assert_allclose(list(score.base), [0, 0])
+    assert_allclose(list(score.x), [15, 15])  # ns axis
+    assert_allclose(max(trace.base[i] + trace.x[i] for trace in figure.data for i in range(len(trace.x))), 65)
+    assert set(bars["kv_write"].y) == {"k_dacs", "k_write_port", "v_dacs", "v_write_port"}
+    assert "[ns]" in figure.layout.xaxis.title.text
