@@ -13,7 +13,7 @@ writes one token slot at a time.  One write of one value::
             + C_SN·V_max²                                       storage node
 
 Per layer and sequence each new token writes 2·H_kv·d values.  Latency:
-one conversion time (scaled with the gate delay), hidden when
+one conversion time (∝ node), hidden when
 ``schedule.write_overlap``.  Area: 2·H_kv·P DACs of 2^b·A_unit + A_buffer.
 """
 
@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING
 
 from archmodel.costs.cost import Cost, Step
 from archmodel.costs.gaincell_arrays import line_capacitance
-from archmodel.costs.technology import area_factor, capacitance_factor, delay_factor, digital_clock
+from archmodel.costs.technology import area_factor, capacitance_factor, digital_clock, node_delay_factor
 from archmodel.specs.gaincell import GainCellChip
 
 if TYPE_CHECKING:
@@ -34,8 +34,8 @@ WRITE_SOURCES = ("$.dac.bits", "$.dac.unit_capacitance", "$.dac.reference_voltag
 
 
 def conversion_time(chip: GainCellChip):
-    """t_conv at the chip's node and supply [s]."""
-    return chip.dac.conversion_time * delay_factor(chip)
+    """t_conv at the chip's node [s]: ∝ N/N₀ (the driver runs from V_ref, so V_DD does not set its speed)."""
+    return chip.dac.conversion_time * node_delay_factor(chip)
 
 
 def dac_energy(chip: GainCellChip, tiling: GainCellTiling):

@@ -112,10 +112,15 @@ def area_factor(chip: GainCellChip) -> np.ndarray:
     return area_law(technology.node) / area_law(technology.reference_node)
 
 
+def node_delay_factor(chip: GainCellChip) -> np.ndarray:
+    """Gate-delay multiplier of the node alone, N/N₀ (hwcomponents ``tech_node_latency``) [-]."""
+    return chip.technology.node / chip.technology.reference_node
+
+
 def delay_factor(chip: GainCellChip) -> np.ndarray:
     """Gate-delay multiplier from (N₀, V₀) to (N, V) [-]: (N/N₀) · α-power(V)/α-power(V₀)."""
     technology = chip.technology
-    return (technology.node / technology.reference_node) * (
+    return node_delay_factor(chip) * (
         alpha_power_delay(technology.supply_voltage) / alpha_power_delay(technology.reference_supply_voltage))
 
 

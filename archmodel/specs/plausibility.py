@@ -20,6 +20,9 @@ import math
 import numpy as np
 from pydantic import BaseModel, Field
 
+from archmodel.specs.quantities import QuantityParser
+from archmodel.specs.units import REFERENCE_UNITS
+
 #: largest die one exposure field can print: 26 mm × 33 mm [m²]
 RETICLE_AREA = 26e-3 * 33e-3
 
@@ -66,12 +69,22 @@ def plausibility_warnings(spec: BaseModel) -> list[str]:
             continue
         if _outside(value, *span):
             shown = f"{value:g}" if np.ndim(value) == 0 else f"{np.min(value):g}..{np.max(value):g}"
-            warnings.append(f"{spec_file(spec)}: $.{path}: {shown} is outside the plausible range "
-                            f"[{span[0]:g}, {span[1]:g}] (SI units); the model was not checked there")
+            unit = f" {field_unit_of(info)}".rstrip()
+            warnings.append(f"{spec_file(spec)}: $.{path}: {shown}{unit} is outside the plausible range "
+                            f"[{span[0]:g}, {span[1]:g}]{unit}; the model was not checked there")
     checks = getattr(spec, "consistency_warnings", None)
     if callable(checks):
         warnings += [f"{spec_file(spec)}: {text}" for text in checks()]
     return warnings
+
+
+def field_unit_of(info) -> str:
+    """The SI unit a field is stored in, '' for counts and fractions."""
+    for entry in info.metadata:
+        parser = getattr(entry, "func", None)
+        if isinstance(parser, QuantityParser):
+            return "" if parser.dimension == "dimensionless" else REFERENCE_UNITS[parser.dimension]
+    return ""
 
 
 def spec_file(spec: BaseModel) -> str:
