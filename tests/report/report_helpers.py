@@ -13,7 +13,7 @@ DEFAULT_RECIPE = ROOT / "reports" / "paper_reproduction.json"
 #: the figure sections of a report with two or more chips, in reading order (docs/reports.md, "What the
 #: default report shows", 1-10): four curve figures, two published comparisons, four breakdowns
 FIGURE_KEYS = ("time", "energy", "speedup", "energy_ratio", "published", "groups",
-               "energy_group", "energy_component", "phases", "area")
+               "energy_group", "energy_component", "phases", "area", "sensitivity")
 #: the sections dividing by the reference chip, absent from a one-chip report
 RATIO_KEYS = ("speedup", "energy_ratio")
 
