@@ -49,30 +49,28 @@ ALPHA, THRESHOLD_VOLTAGE = 1.3, 0.3
 SMALLEST_TABLE_NODE = 7e-9
 
 
-def _log_interp(node, table: np.ndarray) -> np.ndarray:
-    """ln(table) interpolated in ln(node) over the table nodes (ascending for np.interp)."""
-    log_nodes = np.log(TABLE_NODES[::-1])
-    clipped = np.clip(np.log(np.asarray(node, dtype=float)), log_nodes[0], log_nodes[-1])
-    return np.exp(np.interp(clipped, log_nodes, np.log(table[::-1])))
+def _log_interp(node, table) -> np.ndarray:
+    """ln(table) interpolated linearly in ln(node) between the table nodes, clamped at their ends.
+
+    ``table`` has the table nodes on its last axis; leading axes broadcast with ``node``.
+    """
+    log_nodes = np.log(TABLE_NODES[::-1])  # ascending
+    log_table = np.log(np.asarray(table, dtype=float)[..., ::-1])
+    x = np.clip(np.log(np.asarray(node, dtype=float)), log_nodes[0], log_nodes[-1])
+    index = np.clip(np.searchsorted(log_nodes, x, side="right") - 1, 0, len(log_nodes) - 2)
+    weight = (x - log_nodes[index]) / (log_nodes[index + 1] - log_nodes[index])
+    lower = np.take_along_axis(*np.broadcast_arrays(log_table, index[..., None]), -1)[..., 0]
+    upper = np.take_along_axis(*np.broadcast_arrays(log_table, index[..., None] + 1), -1)[..., 0]
+    return np.exp(lower + weight * (upper - lower))
 
 
 def energy_law(node, voltage) -> np.ndarray:
     """F(N, V): Stillmaker-Baas relative switching energy at node N [m], supply V [V] [-]."""
     a, b, c = ENERGY_COEFFICIENTS.T
     voltage = np.asarray(voltage, dtype=float)[..., None]
-    per_node = a * voltage**2 + b * voltage + c  # (..., table nodes)
-    log_nodes = np.log(TABLE_NODES[::-1])
     node = np.asarray(node, dtype=float)
-    clipped = np.clip(np.log(node), log_nodes[0], log_nodes[-1])
-    flat_nodes, flat_table = np.broadcast_arrays(clipped[..., None], per_node[..., ::-1])
-    # piecewise log-linear interpolation, vectorised over the leading axes
-    index = np.clip(np.searchsorted(log_nodes, clipped, side="right") - 1, 0, len(log_nodes) - 2)
-    index = np.broadcast_to(index, flat_nodes.shape[:-1])[..., None]
-    lower = np.take_along_axis(flat_table, index, -1)[..., 0]
-    upper = np.take_along_axis(flat_table, index + 1, -1)[..., 0]
-    weight = (flat_nodes[..., 0] - log_nodes[index[..., 0]]) / (log_nodes[index[..., 0] + 1] - log_nodes[index[..., 0]])
-    value = np.exp(np.log(lower) + weight * (np.log(upper) - np.log(lower)))
-    return value * np.sqrt(np.minimum(np.maximum(node, 1e-9), SMALLEST_TABLE_NODE) / SMALLEST_TABLE_NODE)
+    below_table = np.sqrt(np.minimum(np.maximum(node, 1e-9), SMALLEST_TABLE_NODE) / SMALLEST_TABLE_NODE)
+    return _log_interp(node, a * voltage**2 + b * voltage + c) * below_table
 
 
 def area_law(node) -> np.ndarray:
