@@ -41,6 +41,8 @@ EMULATOR_FIELDS = frozenset({
 CONDITIONAL = {
     "gain_cell.retention_time": "energy via refresh, once a window outlives τ",
     "schedule.refresh_threshold": "energy via refresh, once a window outlives θ·τ",
+    "technology.threshold_voltage": "latency and leakage energy, once supply_voltage differs from reference_supply_voltage",
+    "technology.velocity_saturation_index": "latency and leakage energy, once supply_voltage differs from reference_supply_voltage",
 }
 
 

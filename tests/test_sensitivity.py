@@ -54,6 +54,10 @@ def test_no_numeric_field_is_inert(chip, gpt2):
     assert len(numeric) > 30
     inert = [path for path in numeric if fields.loc[path, "acts_on"] == "nothing at this point"]
     assert inert == []
+    # the alpha-power parameters act once the supply leaves the reference supply
+    low = with_overrides(chip, {"technology.supply_voltage": "0.7 V"})
+    shifted = with_overrides(low, {"technology.threshold_voltage": "0.35 V"})
+    assert estimate(shifted, gpt2, context=1024).latency[0] > estimate(low, gpt2, context=1024).latency[0]
     assert fields.loc["dac.bits", "acts_on"] == "energy, area"
     assert fields.loc["gain_cell.read_current.linear_slope", "acts_on"] == "emulator"
 

@@ -20,7 +20,7 @@ after IRDS 2016/2017 fJ/switch).  Area: the same table's area factors
 Delay: gate delay ∝ N (hwcomponents ``tech_node_latency``) times the
 alpha-power law of Sakurai & Newton (IEEE JSSC 25(2), 1990)::
 
-    t_d ∝ N · V / (V − V_th)^α,   α = 1.3, V_th = 0.3 V
+    t_d ∝ N · V / (V − V_th)^α   (``technology.threshold_voltage``, ``technology.velocity_saturation_index``)
 
 so clocks and converter times at (N, V) are those at (N₀, V₀) divided or
 multiplied by :func:`delay_factor`.  Leakage power scales with F (hwcomponents
@@ -44,8 +44,6 @@ ENERGY_COEFFICIENTS = np.array([
 ])
 #: area relative to 45 nm (hwcomponents AREA_SCALING, 45 nm row)
 AREA_FROM_45NM = np.array([6.4, 2.8, 1.5, 1, 0.46, 0.21, 0.19, 0.17, 0.1, 0.059])
-#: alpha-power law (Sakurai & Newton 1990): velocity-saturation index [-] and threshold voltage [V]
-ALPHA, THRESHOLD_VOLTAGE = 1.3, 0.3
 SMALLEST_TABLE_NODE = 7e-9
 
 
@@ -79,10 +77,10 @@ def area_law(node) -> np.ndarray:
     return _log_interp(node, AREA_FROM_45NM) * np.minimum(node, SMALLEST_TABLE_NODE) / SMALLEST_TABLE_NODE
 
 
-def alpha_power_delay(voltage) -> np.ndarray:
-    """V / (V − V_th)^α: relative gate delay at supply V [V] (Sakurai & Newton 1990) [-]."""
+def alpha_power_delay(voltage, threshold, alpha) -> np.ndarray:
+    """V / (V − V_th)^α: relative gate delay at supply V [V], threshold V_th [V] (Sakurai & Newton 1990) [-]."""
     voltage = np.asarray(voltage, dtype=float)
-    return voltage / (voltage - THRESHOLD_VOLTAGE) ** ALPHA
+    return voltage / (voltage - threshold) ** alpha
 
 
 def capacitance_factor(chip: GainCellChip) -> np.ndarray:
@@ -118,8 +116,9 @@ def node_delay_factor(chip: GainCellChip) -> np.ndarray:
 def delay_factor(chip: GainCellChip) -> np.ndarray:
     """Gate-delay multiplier from (N₀, V₀) to (N, V) [-]: (N/N₀) · α-power(V)/α-power(V₀)."""
     technology = chip.technology
+    law = (technology.threshold_voltage, technology.velocity_saturation_index)
     return node_delay_factor(chip) * (
-        alpha_power_delay(technology.supply_voltage) / alpha_power_delay(technology.reference_supply_voltage))
+        alpha_power_delay(technology.supply_voltage, *law) / alpha_power_delay(technology.reference_supply_voltage, *law))
 
 
 def digital_clock(chip: GainCellChip) -> np.ndarray:

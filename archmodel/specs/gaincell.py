@@ -62,6 +62,8 @@ class Technology(Spec):
     reference_node: Length = ranged(5e-9, 65e-9, "node at which periphery capacitances, areas and the clock are stated [m]", gt=0)
     supply_voltage: Voltage = ranged(0.6, 1.1, "V_DD of the periphery at the evaluated node [V]", gt=0)
     reference_supply_voltage: Voltage = ranged(0.6, 1.1, "V_DD at which the clock is stated [V]", gt=0)
+    threshold_voltage: Voltage = ranged(0.2, 0.5, "V_th of the alpha-power delay law [V]", gt=0, le=1.0)
+    velocity_saturation_index: Fraction = ranged(1.1, 2.0, "α of the alpha-power delay law [-]", ge=1.0, le=2.0)
 
     @model_validator(mode="after")
     def _laws(self):
@@ -69,6 +71,10 @@ class Technology(Spec):
         _within(self.reference_node, NODE_LIMITS, 1e-9, "nm", "reference_node")
         _within(self.supply_voltage, SUPPLY_LIMITS, 1.0, "V", "supply_voltage")
         _within(self.reference_supply_voltage, SUPPLY_LIMITS, 1.0, "V", "reference_supply_voltage")
+        if min(self.supply_voltage, self.reference_supply_voltage) < self.threshold_voltage + 0.2:
+            raise ValueError(f"the alpha-power delay law needs supplies ≥ threshold_voltage + 0.2 V = "
+                             f"{self.threshold_voltage + 0.2:g} V (strong inversion), got "
+                             f"{min(self.supply_voltage, self.reference_supply_voltage):g} V")
         return self
 
 

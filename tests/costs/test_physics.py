@@ -96,6 +96,7 @@ def test_smaller_node_cuts_delay_energy_and_area(chip, gpt2):
     ("technology.node", "0.5 nm", r"node must be within \[1, 130\] nm .*got 0.5 nm"),
     ("technology.node", "180 nm", r"node must be within \[1, 130\] nm"),
     ("technology.supply_voltage", "0.3 V", r"supply_voltage must be within \[0.5, 1.3\] V"),
+    ("technology.threshold_voltage", "0.75 V", r"needs supplies ≥ threshold_voltage \+ 0.2 V = 0.95 V"),
     ("dac.bits", 2, r"dac.bits = 2 gives 4 levels, fewer than the 8 gain_cell.levels"),
 ])
 def test_outside_the_laws_is_refused_with_the_range(chip, path, value, message):
