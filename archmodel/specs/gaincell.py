@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from typing import Annotated, Literal
 
+import numpy as np
 from pydantic import BeforeValidator, Field, model_validator
 
 from archmodel.specs.plausibility import ranged
@@ -323,10 +324,11 @@ class GainCellChip(Document):
             warnings.append(f"$.dac.bits: {self.dac.bits} bits give {2**self.dac.bits} levels, more than the "
                             f"{self.gain_cell.levels} gain_cell.levels stored; the extra resolution costs ladder "
                             "energy and area for nothing")
-        if self.dac.reference_voltage < self.gain_cell.storage_max:
-            warnings.append(f"$.dac.reference_voltage: {self.dac.reference_voltage:g} V cannot write "
-                            f"gain_cell.storage_max {self.gain_cell.storage_max:g} V")
-        if self.gain_cell.read_voltage > self.technology.supply_voltage * 1.5:
-            warnings.append(f"$.gain_cell.read_voltage: {self.gain_cell.read_voltage:g} V is far above the "
-                            f"supply {self.technology.supply_voltage:g} V (needs a charge pump, not costed)")
+        # np.any: sweeps may hold arrays in float fields
+        if np.any(np.asarray(self.dac.reference_voltage) < self.gain_cell.storage_max):
+            warnings.append(f"$.dac.reference_voltage: {np.min(self.dac.reference_voltage):g} V cannot write "
+                            f"gain_cell.storage_max {np.max(self.gain_cell.storage_max):g} V")
+        if np.any(np.asarray(self.gain_cell.read_voltage) > np.asarray(self.technology.supply_voltage) * 1.5):
+            warnings.append(f"$.gain_cell.read_voltage: {np.max(self.gain_cell.read_voltage):g} V is far above the "
+                            f"supply {np.min(self.technology.supply_voltage):g} V (needs a charge pump, not costed)")
         return warnings

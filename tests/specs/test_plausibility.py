@@ -82,3 +82,16 @@ def test_over_reticle_chip_is_split_into_dies(chip, gpt2):
     assert any("split into 5 dies" in text for text in result.warnings)
     assert result.to_dict()["dies"] == 5
     assert estimate(chip, gpt2, context=1024, batch=1).dies == 1
+
+
+def test_warnings_accept_swept_arrays(chip):
+    """Sweeps put arrays into float fields without validation: the checks stay elementwise."""
+    import numpy as np
+
+    from archmodel.sensitivity import with_arrays
+
+    swept = with_arrays(chip, {"gain_cell.read_voltage": np.array([0.9, 1.5]), "dac.reference_voltage": np.array([0.9, 0.5])})
+    warnings = plausibility_warnings(swept)
+    assert any("$.gain_cell.read_voltage: 0.9..1.5 V is outside the plausible range [0.3, 1.3] V" in text for text in warnings)
+    assert any("$.dac.reference_voltage: 0.5 V cannot write" in text for text in warnings)
+    assert any("$.gain_cell.read_voltage: 1.5 V is far above the supply" in text for text in warnings)
