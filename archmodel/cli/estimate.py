@@ -76,6 +76,8 @@ def estimate(
 ) -> None:
     """Latency, energy and area of one decode step."""
     result = run_estimate(load_chip(chip), load_workload(workload), context=context, batch=batch, scope=scope)
+    for warning in result.warnings:
+        typer.echo(f"warning: {warning}", err=True)
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2))
     else:

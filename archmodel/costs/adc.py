@@ -18,6 +18,8 @@ import functools
 import logging
 from typing import TYPE_CHECKING
 
+import numpy as np
+
 from archmodel.costs.cost import Cost, Step
 from archmodel.costs.pulse_circuits import live_subtiles
 from archmodel.specs.gaincell import GainCellChip
@@ -41,7 +43,8 @@ def adc_figures(chip: GainCellChip, instances: int) -> tuple[float, float]:
     adc = chip.adc
     energy, area = adc.energy_per_conversion, adc.area
     if energy is None or area is None:
-        modelled = survey_model(adc.bits, chip.technology.node, instances / adc.conversion_time, instances)
+        # elementwise over swept nodes and conversion times (one cached survey-model call per distinct point)
+        modelled = np.vectorize(survey_model)(adc.bits, chip.technology.node, instances / adc.conversion_time, instances)
         energy = modelled[0] if energy is None else energy
         area = modelled[1] if area is None else area
     return energy, area

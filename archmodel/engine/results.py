@@ -12,6 +12,7 @@ from archmodel.costs.cost import Cost
 from archmodel.engine.account import Accounting
 from archmodel.engine.schema import AREA_COLUMNS, LEDGER_COLUMNS, PHASE_COLUMNS, check_scope
 from archmodel.engine.timeline_tables import resource_table, task_table
+from archmodel.specs.plausibility import die_warning, dies_needed, plausibility_warnings
 
 
 @dataclass(frozen=True)
@@ -180,6 +181,29 @@ class Estimate:
         floor = self.floor_energy
         return np.full_like(self.context, np.nan) if floor is None else floor / self.batch
 
+    @functools.cached_property
+    def chip_area(self) -> float | None:
+        """Silicon of the whole workload on the chip: every layer, every array copy [m²]; None for GPUs."""
+        heads = self.workload.model.heads
+        total = 0.0
+        for mapped in self.accounting.plan.mapped:
+            factor = scope_factors("model", heads, mapped.op).area
+            total += factor * sum(self.accounting.ops[mapped.op.name].area.values())
+        return total if self.area is not None else None
+
+    @property
+    def dies(self) -> int:
+        """Dies the chip is split into so that none exceeds the reticle (archmodel.specs.plausibility) [-]."""
+        return 1 if self.chip_area is None else dies_needed(self.chip_area)
+
+    @functools.cached_property
+    def warnings(self) -> list[str]:
+        """Spec values outside their plausible ranges, and the die split of an over-reticle chip."""
+        found = plausibility_warnings(self.chip) + plausibility_warnings(self.workload)
+        if self.chip_area is not None:
+            found += die_warning(self.chip_area, f"{self.chip.name} running {self.workload.name}")
+        return found
+
     @property
     def not_mapped(self) -> list[str]:
         """Ops of the workload the chip does not execute (not costed)."""
@@ -321,4 +345,8 @@ class Estimate:
             result["labels"] = list(self.labels)
         if self.not_mapped:
             result["not_mapped"] = self.not_mapped
+        if self.chip_area is not None:
+            result["chip_area_m2"] = self.chip_area
+            result["dies"] = self.dies
+        result["warnings"] = self.warnings
         return result

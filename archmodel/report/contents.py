@@ -16,6 +16,8 @@ from archmodel.report.data import ReportData
 from archmodel.report.figures.breakdowns import area_figure, group_bars, published_bars, share_figure
 from archmodel.report.figures.curves import context_figure, ratio_figure
 from archmodel.report.figures.schedule import gantt_figure
+from archmodel.report.figures.tornado import tornado_figure
+from archmodel.sensitivity import elasticities
 from archmodel.report.published import SCENARIOS
 from archmodel.specs.units import format_area
 from archmodel.sweep.schema import BREAKDOWNS
@@ -171,7 +173,24 @@ def schedule_sections(data: ReportData) -> list[Section]:
         gantt_figure(result.tasks, f"Schedule of one layer's decode step on {data.reference_label} ({where})"))]
 
 
+def sensitivity_sections(data: ReportData) -> list[Section]:
+    """Tornado of the reference chip's elasticities at the breakdown point (gain-cell chips only)."""
+    reference = next(chip for chip in data.chips if chip.key == data.reference)
+    if getattr(reference.spec, "kind", "") != "gaincell_attention":
+        return []
+    scenario = next(s for s in data.scenarios if s.key == data.breakdown_scenario)
+    table = elasticities(reference.spec, scenario.workload, context=data.breakdown_context, scope=scenario.scope)
+    where = f"{scenario.label}, context {data.breakdown_context:,} tokens, scope {scenario.scope}"
+    return [Section(
+        "sensitivity", f"Sensitivity of {data.reference_label}",
+        f"Elasticity d ln(output) / d ln(field) of latency, energy and area to each numeric spec field ({where}), "
+        "by central finite differences: +0.5 means a 1 % larger value gives 0.5 % more. The 20 most influential "
+        "fields are shown; `archmodel sensitivity` lists all.",
+        tornado_figure(table, f"Elasticities of {data.reference_label} ({where})"))]
+
+
 def sections(data: ReportData) -> list[Section]:
     """Every figure section of the report, in reading order."""
-    return curve_sections(data) + published_sections(data) + breakdown_sections(data) + schedule_sections(data)
+    return (curve_sections(data) + published_sections(data) + breakdown_sections(data) + schedule_sections(data)
+            + sensitivity_sections(data))
 

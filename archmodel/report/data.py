@@ -12,6 +12,7 @@ import pandas as pd
 
 from archmodel.graph.build import build_graph
 from archmodel.mapping import Plan, map_workload
+from archmodel.specs.plausibility import plausibility_warnings
 from archmodel.report.compare import compare_with_published
 from archmodel.report.provenance import calibration_table, provenance_table
 from archmodel.report.published import published_table
@@ -193,6 +194,7 @@ def mapping_table(chips: list[ChipInfo], scenarios: list[ScenarioInfo], plans: d
             plan = plans[chip.key, scenario.key]
             entries = [("not mapped", ", ".join(op.name for op in plan.not_mapped))] if plan.not_mapped else []
             entries += [("note", note) for note in plan.notes]
+            entries += [("warning", text) for text in plausibility_warnings(chip.spec)]
             rows += [{"chip": chip.label, "scenario": scenario.label, "kind": kind, "text": text} for kind, text in entries]
     frame = pd.DataFrame(rows, columns=list(MAPPING_COLUMNS))
     frame.attrs["units"] = MAPPING_COLUMNS

@@ -27,6 +27,7 @@ REFERENCE_UNITS: dict[str, str] = {
     "current": "A",
     "charge": "C",
     "capacitance": "F",
+    "capacitance_per_length": "F/m",
     "conductance": "A/V",
     "length": "m",
     "area": "m**2",

@@ -45,7 +45,7 @@ def test_oxide_cells_extend_the_silicon_chip(chip):
     assert oxide.gain_cell.retention_time == 100.0
     assert oxide.array == chip.array and oxide.digital == chip.digital
     assert "Science Advances" in oxide.provenance["$.gain_cell.retention_time"].text
-    assert "Fig. 5" in oxide.provenance["$.digital.power"].text  # inherited provenance
+    assert "Fig. 5" in oxide.provenance["$.digital.register_capacitance"].text  # inherited provenance
 
 
 def test_circular_extends_is_refused(tmp_path):

@@ -143,9 +143,10 @@ def test_cli_time_per_token_of_the_wrong_unit(chip_path, capsys):
 
 def test_chip_out_feeds_measured_activity_to_the_estimator(chip_path, tmp_path, capsys):
     """The exported chip prices K-array reads at the measured query pulse fraction:
-    E = H·d·n × energy_per_read × f_q (energy model of archmodel/costs/gaincell_arrays.py); one head, n = 1024."""
+    E = H·d·n × Ī·V_R·T_max × f_q (energy model of archmodel/costs/gaincell_arrays.py); one head, n = 1024."""
     from archmodel import estimate, load_chip, load_workload
     from archmodel.cli import run
+    from archmodel.costs.gaincell_arrays import full_scale_read_energy
 
     variant = tmp_path / "measured.json"
     code = run(["emulate", "--chip", str(chip_path), "--mode", "gaincell_cubic", "--tokens", "128", "--heads", "2",
@@ -157,7 +158,7 @@ def test_chip_out_feeds_measured_activity_to_the_estimator(chip_path, tmp_path, 
     assert chip.provenance["$.activity.query_pulse_fraction"].kind == "measurement"
     workload = load_workload(chip_path.parents[1] / "workloads" / "gpt2.json")
     reads = estimate(chip, workload, context=1024, scope="head").energy_by_component["key_array"]
-    expected = workload.model.head_dim * 1024 * chip.gain_cell.energy_per_read * metrics["query_pulse_fraction"]
+    expected = workload.model.head_dim * 1024 * full_scale_read_energy(chip) * metrics["query_pulse_fraction"]
     assert_allclose(reads, expected, rtol=1e-9)
     assert "random inputs (seed 0)" in chip.description
 

@@ -11,9 +11,10 @@ GPT2 = ROOT / "workloads" / "gpt2.json"
 DEFAULT_RECIPE = ROOT / "reports" / "paper_reproduction.json"
 
 #: the figure sections of a report with two or more chips, in reading order (docs/reports.md, "What the
-#: default report shows", 1-11): four curve figures, two published comparisons, four breakdowns, the schedule
+#: default report shows", 1-12): four curve figures, two published comparisons, four breakdowns, the schedule,
+#: the sensitivity tornado
 FIGURE_KEYS = ("time", "energy", "speedup", "energy_ratio", "published", "groups",
-               "energy_group", "energy_component", "phases", "area", "schedule")
+               "energy_group", "energy_component", "phases", "area", "schedule", "sensitivity")
 #: the sections dividing by the reference chip, absent from a one-chip report
 RATIO_KEYS = ("speedup", "energy_ratio")
 

@@ -28,7 +28,7 @@ CHIP_CASES = [
     ("wrong unit dimension", "query_driver.max_pulse_width", "15 mW", r"\$\.query_driver\.max_pulse_width: expected a unit of time"),
     ("zero size", "array.rows", 0, r"\$\.array\.rows: input should be greater than 0, got 0"),
     ("negative size", "array.columns", -64, r"\$\.array\.columns: input should be greater than 0, got -64"),
-    ("negative energy", "dac.energy_per_conversion", "-1 pJ", r"\$\.dac\.energy_per_conversion: input should be greater than or equal to 0"),
+    ("negative power", "digital.leakage_power", "-1 mW", r"\$\.digital\.leakage_power: input should be greater than or equal to 0"),
     ("unknown chip kind", "kind", "optical_attention", r"\$\.kind: unknown chip kind 'optical_attention'"),
     ("unparsable unit", "gain_cell.area", "1 blorps^2", r"\$\.gain_cell\.area: cannot parse"),
     ("bad provenance", "gain_cell.area", {"value": "1 um^2"}, r"\$\.gain_cell\.area: a wrapped value needs exactly one of"),
