@@ -17,7 +17,7 @@ from archmodel.cli.estimate import ContextOption, JsonOption, ScopeOption, Workl
 from archmodel.compare import compare as run_compare
 from archmodel.specs import load_chip, load_workload
 from archmodel.specs.errors import UsageError
-from archmodel.specs.gpu import GPU
+from archmodel.specs.gpu import GPU, KERNEL_CLASSES
 from archmodel.specs.units import format_si
 
 #: where shipped GPU specs live (searched by measure-gpu when --chip is not given)
@@ -85,9 +85,9 @@ def calibrate(
         raise UsageError(f"{chip}: calibrate needs a GPU spec (kind 'gpu'), got kind {gpu.kind!r}")
     document, rows = recalibrate(gpu, calibration)
     for row in rows:
-        typer.echo(f"{row['name']} ({row['status']}): bandwidth fraction {row['bandwidth_fraction']:.4g}, "
-                   f"compute fraction {row['compute_fraction']:.4g}, kernel overhead {format_si(row['kernel_overhead'], 's')}, "
-                   f"processor power {format_si(row['processor_power'], 'W')}; dynamic power "
+        classes = ", ".join(f"{name} η {row[f'{name}_bandwidth_fraction']:.3g}" for name in KERNEL_CLASSES)
+        typer.echo(f"{row['name']} ({row['status']}): {classes}; host overhead {format_si(row['step_overhead'], 's')}, "
+                   f"active power {format_si(row['active_power'], 'W')}; dynamic power "
                    f"{format_si(row['dynamic_power'], 'W')} <= board - idle {format_si(row['allowed_power'], 'W')}")
     if write:
         path = write_json(document, calibration or calibration_path(gpu))

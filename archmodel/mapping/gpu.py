@@ -39,8 +39,8 @@ from archmodel.specs.units import format_si
 from archmodel.specs.workload import Workload
 
 #: what GPU energy and floors include (a note of every GPU estimate, a caveat of comparisons)
-ENERGY_NOTE = ("GPU energy is above idle (measured power minus idle power, as the paper); the floor is "
-               "bytes at peak bandwidth, FLOPs at peak compute and DRAM device energy per bit only")
+ENERGY_NOTE = ("GPU energy is above idle (measured power minus idle power, as the paper; board_energy adds idle power "
+               "x time); the floor is bytes at peak bandwidth, FLOPs at peak compute and DRAM device energy per bit only")
 
 
 @dataclass(frozen=True)
@@ -62,6 +62,8 @@ def calibration_label(gpu: GPU, calibration: Calibration) -> str:
     """One line saying which calibration a result uses and whether it is measured or predicted."""
     if calibration.status == "measured":
         detail = f"measured: {calibration.source}"
+    elif calibration.status == "published":
+        detail = f"fitted to {len(calibration.published)} published point(s): {', '.join(calibration.fitted)}"
     elif calibration.status == "predicted":
         detail = f"predicted from {calibration.transfer.gpu_spec} '{calibration.transfer.calibration}'"
     else:
