@@ -29,6 +29,7 @@ import math
 from dataclasses import dataclass
 
 import networkx as nx
+import numpy as np
 
 from archmodel.graph.build import ops_in_order
 from archmodel.graph.ops import check_op_kinds
@@ -87,8 +88,11 @@ def _refuse_memory(gpu: GPU, workload: Workload, weights: float, slots: int) -> 
         f"{format_si(gpu.memory.capacity, 'B')} of memory of {gpu.name} ({gpu.file} $.memory.capacity)")
 
 
-def _notes(gpu: GPU, workload: Workload) -> list[str]:
+def _notes(gpu: GPU, workload: Workload, calibration: Calibration) -> list[str]:
     notes = ["GPU costs cover the whole batch; time and energy per token divide a step by the batch", ENERGY_NOTE]
+    if workload.scope == "full" and np.all(np.asarray(calibration.parameters.step_overhead) == 0):
+        notes.append(f"calibration '{calibration.name}' describes a benchmark loop without host work per step "
+                     "(scheduling, sampling): full-model step times leave it out")
     if workload.attention.kind != "causal":
         model = workload.model
         per_layer = kv_cache_bytes(workload.attention.window, workload.batch, 1, model.kv_heads, model.head_dim,
@@ -117,5 +121,5 @@ def map_gpu(gpu: GPU, workload: Workload, graph: nx.DiGraph) -> Plan:
     if slots > capacity:
         raise _refuse_memory(gpu, workload, weights, slots)
     tiling = GPUTiling(calibration, workload.batch, workload.dtype_bytes, peak)
-    return Plan(gpu, workload, tiling, [MappedOp(op, ("gpu_kernel",)) for op in ops], [], _notes(gpu, workload),
+    return Plan(gpu, workload, tiling, [MappedOp(op, ("gpu_kernel",)) for op in ops], [], _notes(gpu, workload, calibration),
                 token_capacity=capacity if causal else None, labels=(calibration_label(gpu, calibration),))
