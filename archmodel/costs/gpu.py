@@ -26,8 +26,12 @@ FLOP/s).  Energy above idle (the paper's convention) and whole board::
     E = P_a·t_x + 8·e_dram·Q + e_flop·F                               [J]
     E_board = E + P_idle·t                                             [J]
 
-The physical floor of the same work is t_floor = max(Q / B_peak, F / F_peak)
-and E_floor = 8·e_bit·Q with e_bit the DRAM device energy per bit; the
+L2 residency: when every byte a step re-reads (weights and KV cache of all
+layers, M(n) = M_0 + M_n·n) fits in the L2 cache, those bytes of each op come
+from L2 at η_c·B_L2 and cost no DRAM energy (the spec must give B_L2; else
+all bytes are DRAM bytes).  The physical floor of the same work is
+t_floor = max(Q_dram / B_peak + Q_L2 / B_L2, F / F_peak)
+and E_floor = 8·e_bit·Q_dram with e_bit the DRAM device energy per bit; the
 calibration spec keeps η, κ ≤ 1, t_l, t_h, P_a, e_flop ≥ 0 and
 e_dram ≥ e_bit, so the floor never exceeds the estimate.  Every operation
 is elementwise in the float parameters (numpy arrays may stand in for them).
@@ -70,14 +74,34 @@ def with_launches(execution: np.ndarray, launches, overlap: bool) -> np.ndarray:
     return np.maximum(execution, launches) if overlap else execution + launches
 
 
+def l2_bytes(op, tiling: GPUTiling, live_tokens: np.ndarray) -> np.ndarray:
+    """Bytes of ``op`` served from L2 [byte]: its weights and KV reads, b·(B·r·n + W), when the step's working
+    set M(n) = M_0 + M_n·n fits in L2 (and the spec gives an L2 bandwidth); else 0."""
+    if tiling.l2_bandwidth is None:
+        return np.zeros(np.shape(live_tokens))
+    n = np.asarray(live_tokens, dtype=float)
+    fits = tiling.working_set_fixed + tiling.working_set_per_token * n <= tiling.l2_capacity
+    reread = tiling.element_bytes * (tiling.batch * op.cache_read(n) + op.weight_elements)
+    return np.where(fits, reread, 0.0)
+
+
+def memory_time(dram, l2, bandwidth, l2_bandwidth, fraction) -> np.ndarray:
+    """Q_dram / (η·B_dram) + Q_L2 / (η·B_L2) [s]."""
+    from_l2 = 0.0 if l2_bandwidth is None else l2 / (fraction * l2_bandwidth)
+    return dram / (fraction * bandwidth) + from_l2
+
+
 def gpu_kernel(chip: GPU, tiling: GPUTiling, op, step: Step) -> Cost:
     """Calibrated cost and physical floor of ``op`` on ``chip`` for the whole batch."""
     calibration = tiling.calibration
     p = calibration.parameters
     kernel = p.kernel_class(op.kind)
-    moved, flops = op_traffic(op, tiling.batch, tiling.element_bytes, step.live_tokens)
+    total, flops = op_traffic(op, tiling.batch, tiling.element_bytes, step.live_tokens)
+    l2 = l2_bytes(op, tiling, step.live_tokens)
+    moved = total - l2  # DRAM bytes
     bandwidth, compute = chip.memory.bandwidth, tiling.peak_compute
-    execution = roofline_time(moved, flops, kernel.bandwidth_fraction * bandwidth, kernel.compute_fraction * compute)
+    execution = np.maximum(memory_time(moved, l2, bandwidth, tiling.l2_bandwidth, kernel.bandwidth_fraction),
+                           flops / (kernel.compute_fraction * compute))
     launches = calibration.kernels(op.kind) * kernel.launch_time
     latency = with_launches(execution, launches, calibration.launch_overlap)
     if op.kind == STEP_OP_KIND:
@@ -93,6 +117,6 @@ def gpu_kernel(chip: GPU, tiling: GPUTiling, op, step: Step) -> Cost:
         hidden_latency=np.minimum(execution, launches) if calibration.launch_overlap else None,
         cycles=latency * chip.clocks.boost,
         clock="gpu_boost",
-        floor_latency=roofline_time(moved, flops, bandwidth, compute),
+        floor_latency=np.maximum(memory_time(moved, l2, bandwidth, tiling.l2_bandwidth, 1.0), flops / compute),
         floor_energy=BITS_PER_BYTE * chip.memory.energy_per_bit * moved,
     )

@@ -56,6 +56,8 @@ class Memory(Spec):
 class OnChip(Spec):
     l2_cache: Bytes = Field(gt=0, description="L2 cache [byte]")
     shared_memory_per_sm: Bytes = Field(gt=0, description="largest shared memory of one SM [byte]")
+    l2_bandwidth: Bandwidth | None = Field(default=None, gt=0, description="L2 read bandwidth; absent: L2 residency is "
+                                                                           "not modelled [byte/s]")
 
 
 class Clocks(Spec):

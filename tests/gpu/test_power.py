@@ -151,3 +151,19 @@ def test_cost_model_accepts_arrays_in_float_parameters(load_gpu, paper_workload)
         "active_power": e * 100})), paper_workload, context=[1024], scope="layer") for e in etas]
     assert_allclose(result.latency, [r.latency[0] for r in one], rtol=1e-12)
     assert_allclose(result.energy, [r.energy[0] for r in one], rtol=1e-12)
+
+
+def test_a_working_set_that_fits_in_l2_is_read_from_l2(load_gpu, paper_workload):
+    """The paper's layer at batch 1 re-reads 2·12·64·1024·4 B = 6.3 MB of KV per step: under the H100's 50 MB L2,
+    so its KV reads cost no DRAM energy and move at the L2 bandwidth (8.986 TB/s, h100_sxm.json); at batch 64
+    (403 MB) nothing changes.  Without an L2 bandwidth in the spec, no residency is modelled."""
+    gpu = load_gpu("h100_sxm")
+    no_l2 = with_overrides(gpu, {"on_chip.l2_bandwidth": None}, label="test")
+    one = with_overrides(paper_workload, {"batch": 1}, label="test")
+    resident, dram_only = estimate(gpu, one, scope="layer"), estimate(no_l2, one, scope="layer")
+    score = resident.ledger.query("op == 'score' and component == 'dram_access'")["events"].sum()
+    assert_allclose(score, 4 * 768, rtol=1e-12)  # only q is read from DRAM: 768 float32 elements
+    assert resident.latency[0] < dram_only.latency[0] and resident.energy[0] < dram_only.energy[0]
+    assert resident.floor_latency[0] <= resident.latency[0]
+    big = estimate(gpu, paper_workload, scope="layer"), estimate(no_l2, paper_workload, scope="layer")
+    assert_allclose(big[0].latency, big[1].latency, rtol=1e-12)
