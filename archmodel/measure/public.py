@@ -173,3 +173,18 @@ def validation_table(path, gpu_folder):
                                 "fitted": bool(row["fitted"]), "quantity": quantity, "measured": measured,
                                 "predicted": predicted[quantity], "error": predicted[quantity] / measured - 1})
     return pd.DataFrame.from_records(records)
+
+
+#: the published data set and the GPU specs it names, in a source checkout
+ROOT = __import__("pathlib").Path(__file__).resolve().parents[2]
+PUBLIC_DATA = ROOT / "tests" / "validation" / "gpu_public.json"
+GPU_FOLDER = ROOT / "hardware_specs" / "gpu"
+
+
+def held_out_medians(table) -> dict[str, float]:
+    """Median absolute error [-] of the held-out points: ``throughput`` (time per token) and ``energy``
+    (board energy per token or board power)."""
+    held_out = table[~table["fitted"]]
+    time = held_out["quantity"] == "time_per_token"
+    return {"throughput": float(held_out[time]["error"].abs().median()),
+            "energy": float(held_out[~time]["error"].abs().median())}

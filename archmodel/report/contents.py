@@ -15,6 +15,7 @@ import plotly.graph_objects as go
 from archmodel.report.data import ReportData
 from archmodel.report.figures.breakdowns import area_figure, group_bars, published_bars, share_figure
 from archmodel.report.figures.curves import context_figure, ratio_figure
+from archmodel.report.figures.gpu_validation import validation_figure
 from archmodel.report.published import SCENARIOS
 from archmodel.specs.units import format_area
 from archmodel.sweep.schema import BREAKDOWNS
@@ -152,7 +153,24 @@ def breakdown_sections(data: ReportData) -> list[Section]:
     return sections
 
 
+def gpu_validation_sections(data: ReportData) -> list[Section]:
+    """The GPU model against published LLM decode measurements, when the report has a GPU (docs/gpu_model.md)."""
+    from archmodel.measure.public import GPU_FOLDER, PUBLIC_DATA, held_out_medians, validation_table
+
+    if not PUBLIC_DATA.exists() or not any(getattr(chip.spec, "kind", "") == "gpu" for chip in data.chips):
+        return []
+    table = validation_table(PUBLIC_DATA, GPU_FOLDER)
+    medians = held_out_medians(table)
+    return [Section(
+        "gpu_validation", "GPU model vs published LLM decode measurements",
+        f"Each GPU's default ('serving') calibration against {len(table)} published measurements of whole-model "
+        f"decoding (tests/validation/gpu_public.json). Filled: points the H100 calibration was fitted to; open: held "
+        f"out. Held-out median absolute error: {100 * medians['throughput']:.0f} % (throughput), "
+        f"{100 * medians['energy']:.0f} % (board energy or power); grey band ±20 %.",
+        validation_figure(table, "GPU model: predicted ÷ measured per published point"))]
+
+
 def sections(data: ReportData) -> list[Section]:
     """Every figure section of the report, in reading order."""
-    return curve_sections(data) + published_sections(data) + breakdown_sections(data)
+    return curve_sections(data) + published_sections(data) + breakdown_sections(data) + gpu_validation_sections(data)
 

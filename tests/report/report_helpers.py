@@ -13,9 +13,11 @@ DEFAULT_RECIPE = ROOT / "reports" / "paper_reproduction.json"
 #: the figure sections of a report with two or more chips, in reading order (docs/reports.md, "What the
 #: default report shows", 1-10): four curve figures, two published comparisons, four breakdowns
 FIGURE_KEYS = ("time", "energy", "speedup", "energy_ratio", "published", "groups",
-               "energy_group", "energy_component", "phases", "area")
+               "energy_group", "energy_component", "phases", "area", "gpu_validation")
 #: the sections dividing by the reference chip, absent from a one-chip report
 RATIO_KEYS = ("speedup", "energy_ratio")
+#: the sections shown only when a recipe has a GPU (absent from the small recipes)
+GPU_KEYS = ("gpu_validation",)
 
 
 def small_recipe(**changes) -> dict:
