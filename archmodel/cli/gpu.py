@@ -128,3 +128,24 @@ def measure_gpu(
     typer.echo(f"wrote {path} ({len(points)} sizes, idle {idle:.4g} W)")
     for error in errors:
         typer.echo(f"archmodel: warning: not fitted: {error}", err=True)
+
+
+@app.command("validate-gpu")
+def validate_gpu(
+    data: Annotated[Path | None, typer.Option("--data", help="published-measurement file (default: tests/validation/gpu_public.json)")] = None,
+) -> None:
+    """The GPU model against published LLM decode measurements: one row per point, then the held-out medians."""
+    from archmodel.measure.public import GPU_FOLDER, PUBLIC_DATA, held_out_medians, validation_table
+
+    table = validation_table(data or PUBLIC_DATA, GPU_FOLDER)
+    typer.echo("| point | GPU | batch | fitted | quantity | measured | predicted | error |")
+    typer.echo("|---|---|---|---|---|---|---|---|")
+    units = {"time_per_token": "s", "board_energy_per_token": "J", "board_power": "W"}
+    for row in table.itertuples():
+        unit = units[row.quantity]
+        typer.echo(f"| {row.label} | {row.gpu} | {row.batch} | {'fitted' if row.fitted else 'held out'} | "
+                   f"{row.quantity.replace('_', ' ')} | {format_si(row.measured, unit)} | {format_si(row.predicted, unit)} | "
+                   f"{100 * row.error:+.1f} % |")
+    medians = held_out_medians(table)
+    typer.echo(f"held-out median absolute error: throughput {100 * medians['throughput']:.1f} %, "
+               f"energy or power {100 * medians['energy']:.1f} %")

@@ -62,3 +62,13 @@ def test_cli_table_prints_labels_and_caveats(cli):
 def test_cli_calibration_of_a_non_gpu(cli):
     code, _, err = cli("compare", "--chip", f"{CHIP}#x", "--workload", PAPER_WORKLOAD)
     assert code == 2 and "only GPU specs have calibrations, cannot select 'x'" in err
+
+
+def test_board_energy_per_token_for_gpus_only(paper_workload, load_gpu):
+    """Whole-board energy per token = (energy above idle + idle × step) / batch for a GPU; NaN for the analog chip."""
+    gpu = load_gpu("h100_sxm")
+    table = compare([load_chip(CHIP), gpu], paper_workload).table
+    assert table["board_energy_per_token"].isna().tolist() == [True, False]
+    row = table.iloc[1]
+    assert_allclose(row["board_energy_per_token"], row["energy_per_token"] + gpu.power.idle * row["time_per_token"],
+                    rtol=1e-12)

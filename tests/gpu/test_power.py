@@ -167,3 +167,13 @@ def test_a_working_set_that_fits_in_l2_is_read_from_l2(load_gpu, paper_workload)
     assert resident.floor_latency[0] <= resident.latency[0]
     big = estimate(gpu, paper_workload, scope="layer"), estimate(no_l2, paper_workload, scope="layer")
     assert_allclose(big[0].latency, big[1].latency, rtol=1e-12)
+
+
+@pytest.mark.parametrize("path", GPU_SPECS, ids=lambda path: path.stem)
+def test_every_gpu_but_the_jetson_nano_defaults_to_serving(path, load_gpu):
+    gpu = load_gpu(path.stem)
+    calibration = select_calibration(gpu).calibration
+    if path.stem == "jetson_nano":
+        assert calibration.name == "paper_pytorch_eager"
+    else:
+        assert calibration.name == "serving" and calibration.launch_overlap
