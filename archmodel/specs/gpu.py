@@ -7,9 +7,15 @@ calibration file beside it and the calibration used by default.
 
 A calibration file holds named calibrations of one GPU.  Each is
 ``measured`` (fitted by :func:`archmodel.measure.fit.fit_calibration` from the
-measurements it stores), ``predicted`` (transferred from a measured GPU by
+attention-benchmark measurements it stores), ``published`` (the parameters
+named in ``fitted`` solved by :func:`archmodel.measure.public.fit_published`
+from the published whole-model points it stores, the rest assumed),
+``predicted`` (transferred from another GPU by
 :func:`archmodel.measure.fit.transfer_calibration`) or ``assumed`` (derived
-from literature figures in ``assumed``).  Its ``parameters`` are written by
+from literature figures in ``assumed``).  Its parameters give each kernel
+class (weights, attention, elementwise, kv_append) a bandwidth fraction, a
+compute fraction and a launch time, plus a host overhead per step and the
+power terms (docs/gpu_model.md).  Its ``parameters`` are written by
 ``archmodel calibrate --write``, never typed; tests refit and compare.  A
 predicted calibration may leave out ``kernels_per_op``: the same command
 writes its source's there.

@@ -177,3 +177,44 @@ def test_cli_prints_one_line_and_exits_2(gpu_copy, cli):
     code, out, err = cli("estimate", "--chip", path, "--workload", WORKLOADS / "paper_gpu_benchmark.json")
     assert code == 2 and out == ""
     assert err.count("\n") == 1 and "$.gpu: calibration is for 'another GPU'" in err
+
+
+def _serving_index(calibration) -> int:
+    return [c["name"] for c in calibration["calibrations"]].index("serving")
+
+
+def test_a_published_calibration_needs_what_it_does_not_fit(gpu_copy, paper_workload):
+    spec, calibration, write = gpu_copy("h100_sxm")
+    index = _serving_index(calibration)
+    del calibration["calibrations"][index]["assumed"]["energy_per_flop"]
+    with pytest.raises(SpecError, match=rf"h100_sxm\.calibration\.json: \$\.calibrations\[{index}\]: a published calibration "
+                                        r"needs assumed\.energy_per_flop \(not fitted\)"):
+        estimate(load_chip(write(spec, calibration)), paper_workload)
+
+
+def test_a_published_point_that_measures_nothing(gpu_copy, paper_workload):
+    spec, calibration, write = gpu_copy("h100_sxm")
+    index = _serving_index(calibration)
+    point = calibration["calibrations"][index]["published"][0]
+    del point["board_energy_per_token"]
+    with pytest.raises(SpecError, match=rf"\$\.calibrations\[{index}\]\.published\[0\]: a published point needs "
+                                        r"time_per_token, board_energy_per_token or board_power"):
+        estimate(load_chip(write(spec, calibration)), paper_workload)
+
+
+def test_a_prediction_must_keep_the_source_launch_overlap(gpu_copy, cli):
+    spec, calibration, write = gpu_copy("a100_sxm_80gb")
+    index = _serving_index(calibration)
+    calibration["calibrations"][index]["launch_overlap"] = False
+    code, _, err = cli("calibrate", "--chip", write(spec, calibration))
+    assert code == 2 and err.count("\n") == 1
+    assert f"$.calibrations[{index}].launch_overlap: must equal the launch_overlap of 'serving' (True)" in err
+
+
+def test_dram_energy_below_the_device_floor(gpu_copy, paper_workload):
+    spec, calibration, write = gpu_copy("h100_sxm")
+    index = _serving_index(calibration)
+    calibration["calibrations"][index]["parameters"]["dram_energy_per_bit"]["value"] = "1 pJ/bit"
+    with pytest.raises(SpecError, match=rf"\$\.calibrations\[{index}\]\.parameters\.dram_energy_per_bit: not physically "
+                                        r"possible: 1e-12 J/bit is below the DRAM device energy 3\.9e-12 J/bit"):
+        estimate(load_chip(write(spec, calibration)), paper_workload)
