@@ -41,6 +41,7 @@ COLUMNS = {
     "floor_energy_per_token": "J",
     "latency_ratio": "",
     "energy_ratio": "",
+    "board_energy_per_token": "J",
 }
 
 
@@ -85,6 +86,8 @@ def _rows(result) -> pd.DataFrame:
         "energy_per_token": result.energy_per_token,
         "floor_time_per_token": result.floor_time_per_token,
         "floor_energy_per_token": result.floor_energy_per_token,
+        "board_energy_per_token": (np.full(result.context.shape, np.nan) if result.board_energy_per_token is None
+                                   else result.board_energy_per_token),
     })
 
 

@@ -17,7 +17,7 @@ from archmodel.cli.estimate import ContextOption, JsonOption, ScopeOption, Workl
 from archmodel.compare import compare as run_compare
 from archmodel.specs import load_chip, load_workload
 from archmodel.specs.errors import UsageError
-from archmodel.specs.gpu import GPU
+from archmodel.specs.gpu import GPU, KERNEL_CLASSES
 from archmodel.specs.units import format_si
 
 #: where shipped GPU specs live (searched by measure-gpu when --chip is not given)
@@ -85,9 +85,9 @@ def calibrate(
         raise UsageError(f"{chip}: calibrate needs a GPU spec (kind 'gpu'), got kind {gpu.kind!r}")
     document, rows = recalibrate(gpu, calibration)
     for row in rows:
-        typer.echo(f"{row['name']} ({row['status']}): bandwidth fraction {row['bandwidth_fraction']:.4g}, "
-                   f"compute fraction {row['compute_fraction']:.4g}, kernel overhead {format_si(row['kernel_overhead'], 's')}, "
-                   f"processor power {format_si(row['processor_power'], 'W')}; dynamic power "
+        classes = ", ".join(f"{name} η {row[f'{name}_bandwidth_fraction']:.3g}" for name in KERNEL_CLASSES)
+        typer.echo(f"{row['name']} ({row['status']}): {classes}; host overhead {format_si(row['step_overhead'], 's')}, "
+                   f"active power {format_si(row['active_power'], 'W')}; dynamic power "
                    f"{format_si(row['dynamic_power'], 'W')} <= board - idle {format_si(row['allowed_power'], 'W')}")
     if write:
         path = write_json(document, calibration or calibration_path(gpu))
@@ -128,3 +128,24 @@ def measure_gpu(
     typer.echo(f"wrote {path} ({len(points)} sizes, idle {idle:.4g} W)")
     for error in errors:
         typer.echo(f"archmodel: warning: not fitted: {error}", err=True)
+
+
+@app.command("validate-gpu")
+def validate_gpu(
+    data: Annotated[Path | None, typer.Option("--data", help="published-measurement file (default: tests/validation/gpu_public.json)")] = None,
+) -> None:
+    """The GPU model against published LLM decode measurements: one row per point, then the held-out medians."""
+    from archmodel.measure.public import GPU_FOLDER, PUBLIC_DATA, held_out_medians, validation_table
+
+    table = validation_table(data or PUBLIC_DATA, GPU_FOLDER)
+    typer.echo("| point | GPU | batch | fitted | quantity | measured | predicted | error |")
+    typer.echo("|---|---|---|---|---|---|---|---|")
+    units = {"time_per_token": "s", "board_energy_per_token": "J", "board_power": "W"}
+    for row in table.itertuples():
+        unit = units[row.quantity]
+        typer.echo(f"| {row.label} | {row.gpu} | {row.batch} | {'fitted' if row.fitted else 'held out'} | "
+                   f"{row.quantity.replace('_', ' ')} | {format_si(row.measured, unit)} | {format_si(row.predicted, unit)} | "
+                   f"{100 * row.error:+.1f} % |")
+    medians = held_out_medians(table)
+    typer.echo(f"held-out median absolute error: throughput {100 * medians['throughput']:.1f} %, "
+               f"energy or power {100 * medians['energy']:.1f} %")

@@ -141,6 +141,24 @@ class Estimate:
         """energy / batch [J]."""
         return self.energy / self.batch
 
+    @property
+    def idle_power(self) -> float | None:
+        """Power of the chip at idle where its kind has one (GPUs: the spec's ``power.idle``) [W]."""
+        power = getattr(self.chip, "power", None) if getattr(self.chip, "kind", None) == "gpu" else None
+        return getattr(power, "idle", None)
+
+    @property
+    def board_energy(self) -> np.ndarray | None:
+        """Whole-board energy of the step: energy above idle + P_idle × latency [J]; None without an idle power."""
+        idle = self.idle_power
+        return None if idle is None else self.energy + idle * self.latency
+
+    @property
+    def board_energy_per_token(self) -> np.ndarray | None:
+        """board_energy / batch [J]; None without an idle power."""
+        board = self.board_energy
+        return None if board is None else board / self.batch
+
     @functools.cached_property
     def area_by_component(self) -> dict[str, float]:
         """Silicon area per component [m²]."""
@@ -322,6 +340,9 @@ class Estimate:
             "initiation_interval_s": values(self.initiation_interval),
             "throughput_tokens_per_s": values(self.throughput),
         }
+        if self.board_energy is not None:
+            columns["board_energy_j"] = values(self.board_energy)
+            columns["board_energy_per_token_j"] = values(self.board_energy_per_token)
         if self.floor_latency is not None:
             columns["floor_latency_s"] = values(self.floor_latency)
             columns["floor_energy_j"] = values(self.floor_energy)

@@ -1,6 +1,7 @@
 """Measurements → calibrations: fitting, prediction, and the GPU measurement harness.
 
 - :mod:`~archmodel.measure.fit`: parameters of measured, predicted and assumed calibrations;
+- :mod:`~archmodel.measure.public`: published whole-model points: predictions, the ``published`` fit, validation;
 - :mod:`~archmodel.measure.calibrate`: recompute a calibration file's parameters, atomic writes;
 - :mod:`~archmodel.measure.power`, :mod:`~archmodel.measure.methods`,
   :mod:`~archmodel.measure.harness`: run the benchmark (``archmodel measure-gpu``);

@@ -13,16 +13,29 @@ measurements (t0 fixed when ``assumed.kernel_overhead`` is given, else
 bounded at ≥ 0); κ is always assumed.  The power above idle, with the DRAM
 devices charged at e_bit per bit, fits P by least squares::
 
-    E_j = 8·e_bit·Q_j + P·T_j     →    P = Σ (E_j − 8·e_bit·Q_j)·T_j / Σ T_j²      [W]
+    E_j = 8·e_bit·Q_j + P·t_x,j   →    P = Σ (E_j − 8·e_bit·Q_j)·t_x,j / Σ t_x,j²      [W]
 
-with T_j the model's time.  A predicted calibration keeps η, κ, t0 and the
-kernel structure of a measured one and scales P with the power headroom::
+with T_j the model's time and t_x = T − K·t0 the time kernels run (launch
+gaps of an eager loop are at idle power).  One measured benchmark cannot
+tell kernel classes apart: a measured calibration gives every class the
+same η, κ and t0 (launch time), no launch overlap and no host overhead.
 
-    P_target = P_source · (P_board − P_idle)_target / (P_board − P_idle)_source
+A predicted calibration keeps η, κ, t_l, t_h, the launch overlap and the
+kernel structure of its source and scales the power terms::
 
-An assumed calibration takes η, κ, t0 from the literature and P from a
-board-power fraction φ:  P = φ·P_board − P_idle − 8·e_bit·η·B_peak.
-Every result is checked against :func:`archmodel.specs.gpu.check_physical`.
+    e_dram,target = e_dram,source · e_bit,target / e_bit,source
+    P_a,target = φ·(P_board − P_idle)_target − 8·e_dram,target·η_max·B_peak,target
+    φ = P_dyn,source / (P_board − P_idle)_source
+
+(the busy dynamic power P_dyn = P_a + 8·e_dram·η_max·B_peak, see
+:func:`~archmodel.specs.gpu.dynamic_power_bound`, takes the same share of
+the power headroom on both GPUs).
+
+An assumed calibration takes η, κ, t0 from the literature and P_a from a
+board-power fraction φ:  P_a = φ·P_board − P_idle − 8·e_bit·η·B_peak.
+A published calibration is fitted to published whole-model measurements
+(:mod:`archmodel.measure.public`).  Every result is checked against
+:func:`archmodel.specs.gpu.check_physical`.
 """
 
 from __future__ import annotations
@@ -37,11 +50,14 @@ from archmodel.graph.build import build_graph, live_tokens, ops_in_order
 from archmodel.specs.errors import SpecError
 from archmodel.specs.gpu import (
     GPU,
+    KERNEL_CLASSES,
     Calibration,
+    KernelClass,
     Measurement,
     Parameters,
     calibration_path,
     check_physical,
+    dynamic_power_bound,
     kernel_launches,
     select_calibration,
 )
@@ -86,9 +102,14 @@ class StepTerms:
         """The model's step time T = K·t0 + A/η + C [s] at bandwidth fraction ``eta`` and kernel overhead ``t0`` [s]."""
         return self.kernels * t0 + self.memory_time / eta + self.compute_time
 
+    def busy_time(self, eta: float) -> float:
+        """t_x = A/η + C: the time kernels run, without launch gaps [s]."""
+        return self.memory_time / eta + self.compute_time
+
     def energy(self, eta: float, t0: float, power: float, energy_per_bit: float) -> float:
-        """The model's step energy E = 8·e_bit·Q + P·T [J] (``power`` P [W], ``energy_per_bit`` e_bit [J/bit])."""
-        return BITS_PER_BYTE * energy_per_bit * self.moved + power * self.time(eta, t0)
+        """The model's step energy above idle E = 8·e_bit·Q + P·t_x [J] (``power`` P [W], ``energy_per_bit`` e_bit
+        [J/bit]); launch gaps (K·t0) are at idle power."""
+        return BITS_PER_BYTE * energy_per_bit * self.moved + power * self.busy_time(eta)
 
 
 def step_terms(gpu: GPU, measurement: Measurement, kernels_per_op: dict[str, int], compute_fraction: float,
@@ -150,11 +171,11 @@ def fit_time(terms: list[StepTerms], times: np.ndarray, calibration: Calibration
 
 def fit_power(gpu: GPU, terms: list[StepTerms], model_times: np.ndarray, energies: list[float | None],
               file: str, path: str) -> float:
-    """Processor power above idle P [W] from the step energies E_j [J] that were measured."""
+    """Active power above idle P [W] from the step energies E_j [J] that were measured (``model_times``: t_x [s])."""
     pairs = [(t, e, term.moved) for t, e, term in zip(model_times, energies, terms) if e is not None]
     if not pairs:
         raise SpecError(file, f"{path}.measurements", "no measurement has energy_per_token (power data missing); "
-                        "cannot fit processor_power")
+                        "cannot fit active_power")
     times, step_energy, moved = (np.array(column) for column in zip(*pairs))
     beyond_dram = step_energy - BITS_PER_BYTE * gpu.memory.energy_per_bit * moved
     power = float(np.dot(beyond_dram, times) / np.dot(times, times))
@@ -172,12 +193,20 @@ def fit_calibration(gpu: GPU, calibration: Calibration, file: str = "<calibratio
     batches = np.array([m.batch for m in calibration.measurements], dtype=float)
     times = np.array([m.time_per_token for m in calibration.measurements]) * batches
     eta, t0 = fit_time(terms, times, calibration, file, path)
-    model_times = np.array([t.time(eta, t0) for t in terms])
+    busy_times = np.array([t.busy_time(eta) for t in terms])
     energies = [None if m.energy_per_token is None else m.energy_per_token * m.batch for m in calibration.measurements]
-    power = fit_power(gpu, terms, model_times, energies, file, path)
-    parameters = Parameters(bandwidth_fraction=eta, compute_fraction=kappa, kernel_overhead=t0, processor_power=power)
+    power = fit_power(gpu, terms, busy_times, energies, file, path)
+    parameters = uniform_parameters(eta, kappa, t0, power, gpu.memory.energy_per_bit)
     check_physical(gpu, parameters, file, path)
     return parameters
+
+
+def uniform_parameters(eta: float, kappa: float, t0: float, power: float, energy_per_bit: float,
+                       step_overhead: float = 0.0, energy_per_flop: float = 0.0) -> Parameters:
+    """Parameters with the same η, κ, launch time t0 [s] for every kernel class (what one benchmark can tell)."""
+    kernel = KernelClass(bandwidth_fraction=eta, compute_fraction=kappa, launch_time=t0)
+    return Parameters(kernel_classes={name: kernel for name in KERNEL_CLASSES}, step_overhead=step_overhead,
+                      active_power=power, dram_energy_per_bit=energy_per_bit, energy_per_flop=energy_per_flop)
 
 
 def transfer_source(calibration: Calibration, file: str) -> tuple[GPU, Calibration]:
@@ -197,9 +226,19 @@ def transfer_calibration(gpu: GPU, calibration: Calibration, file: str | None = 
     if calibration.kernels_per_op is not None and source.kernels_per_op != calibration.kernels_per_op:
         raise SpecError(file, f"{path}.kernels_per_op", f"must equal the kernels_per_op of {source.name!r} "
                         f"({source.kernels_per_op}), the implementation it is transferred from")
-    headroom = (gpu.power.board - gpu.power.idle) / (source_gpu.power.board - source_gpu.power.idle)
+    if source.launch_overlap != calibration.launch_overlap:
+        raise SpecError(file, f"{path}.launch_overlap", f"must equal the launch_overlap of {source.name!r} "
+                        f"({source.launch_overlap}), the implementation it is transferred from")
     p = source.parameters
-    parameters = p.model_copy(update={"processor_power": p.processor_power * headroom})
+    dram = p.dram_energy_per_bit * gpu.memory.energy_per_bit / source_gpu.memory.energy_per_bit
+    source_dynamic, source_allowed = dynamic_power_bound(source_gpu, p)
+    parameters = p.model_copy(update={"dram_energy_per_bit": dram, "active_power": 0.0})
+    dram_power, allowed = dynamic_power_bound(gpu, parameters)
+    power = source_dynamic / source_allowed * allowed - dram_power
+    if power < 0:
+        raise SpecError(file, path, f"not physically possible: DRAM power alone ({dram_power:.4g} W) exceeds the share "
+                        f"{source_dynamic / source_allowed:.3g} of board minus idle power that {source.name!r} uses")
+    parameters = parameters.model_copy(update={"active_power": power})
     check_physical(gpu, parameters, file, path)
     return parameters
 
@@ -212,10 +251,17 @@ def assumed_parameters(gpu: GPU, calibration: Calibration, file: str = "<calibra
     if power < 0:
         raise SpecError(file, f"{path}.assumed.board_power_fraction", f"leaves no power for the processor: "
                         f"{a.board_power_fraction} x {gpu.power.board:.4g} W is below idle plus DRAM power")
-    parameters = Parameters(bandwidth_fraction=a.bandwidth_fraction, compute_fraction=a.compute_fraction,
-                            kernel_overhead=a.kernel_overhead, processor_power=power)
+    parameters = uniform_parameters(a.bandwidth_fraction, a.compute_fraction, a.kernel_overhead, power,
+                                    gpu.memory.energy_per_bit)
     check_physical(gpu, parameters, file, path)
     return parameters
+
+
+def published_parameters(gpu: GPU, calibration: Calibration, file: str = "<calibration>", path: str = "$") -> Parameters:
+    """Parameters of a ``published`` calibration (see :mod:`archmodel.measure.public`)."""
+    from archmodel.measure.public import fit_published  # public estimates with the engine, which imports costs
+
+    return fit_published(gpu, calibration, file, path)
 
 
 #: how each status obtains its parameters
@@ -223,4 +269,5 @@ PARAMETER_RULES = {
     "measured": fit_calibration,
     "predicted": transfer_calibration,
     "assumed": assumed_parameters,
+    "published": published_parameters,
 }

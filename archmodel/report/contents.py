@@ -18,6 +18,7 @@ from archmodel.report.figures.curves import context_figure, ratio_figure
 from archmodel.report.figures.schedule import gantt_figure
 from archmodel.report.figures.tornado import tornado_figure
 from archmodel.sensitivity import elasticities
+from archmodel.report.figures.gpu_validation import validation_figure
 from archmodel.report.published import SCENARIOS
 from archmodel.specs.units import format_area
 from archmodel.sweep.schema import BREAKDOWNS
@@ -189,8 +190,25 @@ def sensitivity_sections(data: ReportData) -> list[Section]:
         tornado_figure(table, f"Elasticities of {data.reference_label} ({where})"))]
 
 
+def gpu_validation_sections(data: ReportData) -> list[Section]:
+    """The GPU model against published LLM decode measurements, when the report has a GPU (docs/gpu_model.md)."""
+    from archmodel.measure.public import GPU_FOLDER, PUBLIC_DATA, held_out_medians, validation_table
+
+    if not PUBLIC_DATA.exists() or not any(getattr(chip.spec, "kind", "") == "gpu" for chip in data.chips):
+        return []
+    table = validation_table(PUBLIC_DATA, GPU_FOLDER)
+    medians = held_out_medians(table)
+    return [Section(
+        "gpu_validation", "GPU model vs published LLM decode measurements",
+        f"Each GPU's default ('serving') calibration against {len(table)} published measurements of whole-model "
+        f"decoding (tests/validation/gpu_public.json). Filled: points the H100 calibration was fitted to; open: held "
+        f"out. Held-out median absolute error: {100 * medians['throughput']:.0f} % (throughput), "
+        f"{100 * medians['energy']:.0f} % (board energy or power); grey band ±20 %.",
+        validation_figure(table, "GPU model: predicted ÷ measured per published point"))]
+
+
 def sections(data: ReportData) -> list[Section]:
     """Every figure section of the report, in reading order."""
     return (curve_sections(data) + published_sections(data) + breakdown_sections(data) + schedule_sections(data)
-            + sensitivity_sections(data))
+            + sensitivity_sections(data) + gpu_validation_sections(data))
 

@@ -7,9 +7,15 @@ calibration file beside it and the calibration used by default.
 
 A calibration file holds named calibrations of one GPU.  Each is
 ``measured`` (fitted by :func:`archmodel.measure.fit.fit_calibration` from the
-measurements it stores), ``predicted`` (transferred from a measured GPU by
+attention-benchmark measurements it stores), ``published`` (the parameters
+named in ``fitted`` solved by :func:`archmodel.measure.public.fit_published`
+from the published whole-model points it stores, the rest assumed),
+``predicted`` (transferred from another GPU by
 :func:`archmodel.measure.fit.transfer_calibration`) or ``assumed`` (derived
-from literature figures in ``assumed``).  Its ``parameters`` are written by
+from literature figures in ``assumed``).  Its parameters give each kernel
+class (weights, attention, elementwise, kv_append) a bandwidth fraction, a
+compute fraction and a launch time, plus a host overhead per step and the
+power terms (docs/gpu_model.md).  Its ``parameters`` are written by
 ``archmodel calibrate --write``, never typed; tests refit and compare.  A
 predicted calibration may leave out ``kernels_per_op``: the same command
 writes its source's there.
@@ -38,7 +44,7 @@ from archmodel.specs.quantities import (
     Spec,
     Time,
 )
-from archmodel.specs.workload import WorkloadDtype
+from archmodel.specs.workload import TransformerShape, WorkloadDtype
 
 #: number formats a GPU may list a peak for (``tfloat32``: tensor-core TF32)
 ComputeDtype = Literal["float32", "tfloat32", "float16", "bfloat16", "float8", "int8", "int4"]
@@ -56,6 +62,8 @@ class Memory(Spec):
 class OnChip(Spec):
     l2_cache: Bytes = Field(gt=0, description="L2 cache [byte]")
     shared_memory_per_sm: Bytes = Field(gt=0, description="largest shared memory of one SM [byte]")
+    l2_bandwidth: Bandwidth | None = Field(default=None, gt=0, description="L2 read bandwidth; absent: L2 residency is "
+                                                                           "not modelled [byte/s]")
 
 
 class Clocks(Spec):
@@ -126,6 +134,48 @@ class Measurement(Spec):
     energy_per_token: Energy | None = Field(default=None, gt=0, description="step energy above idle / batch [J]")
 
 
+class PublishedPoint(Spec):
+    """One published measurement of whole-model decoding (every layer, projections, MLP, LM head)."""
+
+    label: str = Field(min_length=1)
+    source: str = Field(min_length=1, description="URL of the publication")
+    setup: str = Field(min_length=1, description="software, lengths, how it was measured")
+    model: TransformerShape
+    dtype: WorkloadDtype
+    batch: PositiveInt = Field(description="sequences per decode step [-]")
+    context: PositiveInt = Field(description="mean tokens attended per step [-]")
+    time_per_token: Time | None = Field(default=None, gt=0, description="step time / batch = 1 / throughput [s]")
+    board_energy_per_token: Energy | None = Field(default=None, gt=0, description="whole-board energy / token [J]")
+    board_power: Power | None = Field(default=None, gt=0, description="mean whole-board power while decoding [W]")
+
+    @model_validator(mode="after")
+    def _measures_something(self):
+        if self.time_per_token is None and self.board_energy_per_token is None and self.board_power is None:
+            raise ValueError("a published point needs time_per_token, board_energy_per_token or board_power")
+        return self
+
+
+#: kernel classes of the GPU cost model (see docs/gpu_model.md)
+KernelClassName = Literal["weights", "attention", "elementwise", "kv_append"]
+KERNEL_CLASSES: tuple[str, ...] = ("weights", "attention", "elementwise", "kv_append")
+#: the kernel class of each op kind
+KERNEL_CLASS_OF_KIND = {
+    "embedding": "elementwise", "attention_norm": "elementwise", "q_projection": "weights", "k_projection": "weights",
+    "v_projection": "weights", "kv_write": "kv_append", "score": "attention", "activation": "attention",
+    "weighted_sum": "attention", "head_reduction": "elementwise", "output_projection": "weights",
+    "mlp_norm": "elementwise", "mlp_up": "weights", "mlp_activation": "elementwise", "mlp_down": "weights",
+    "final_norm": "elementwise", "lm_head": "weights",
+}
+#: parameters a ``published`` calibration may fit (all others are assumed)
+FITTABLE = ("step_overhead", "attention_bandwidth_fraction", "active_power")
+
+
+class AssumedClass(Spec):
+    bandwidth_fraction: Fraction | None = Field(default=None, gt=0, le=1, description="η of the class [-]")
+    compute_fraction: Fraction | None = Field(default=None, gt=0, le=1, description="κ of the class [-]")
+    launch_time: Time | None = Field(default=None, ge=0, description="launch time of one kernel [s]")
+
+
 class Assumed(Spec):
     """Inputs a calibration does not fit: stated with their reasons."""
 
@@ -133,6 +183,11 @@ class Assumed(Spec):
     compute_fraction: Fraction | None = Field(default=None, gt=0, le=1, description="κ, achieved / peak compute [-]")
     bandwidth_fraction: Fraction | None = Field(default=None, gt=0, le=1, description="η, achieved / peak bandwidth [-]")
     board_power_fraction: Fraction | None = Field(default=None, gt=0, le=1, description="board power while busy / board limit [-]")
+    kernel_classes: dict[KernelClassName, AssumedClass] = Field(default_factory=dict, description="per kernel class")
+    step_overhead: Time | None = Field(default=None, ge=0, description="host time per decode step [s]")
+    active_power: Power | None = Field(default=None, ge=0, description="power above idle while kernels run [W]")
+    dram_energy_per_bit: EnergyPerBit | None = Field(default=None, gt=0, description="dynamic DRAM energy per bit [J/bit]")
+    energy_per_flop: Energy | None = Field(default=None, ge=0, description="dynamic energy per FLOP [J/FLOP]")
 
 
 class Transfer(Spec):
@@ -140,27 +195,67 @@ class Transfer(Spec):
     calibration: str = Field(min_length=1, description="name of its calibration to transfer")
 
 
-class Parameters(Spec):
-    """What the cost model reads (see docs/gpu_model.md)."""
+class KernelClass(Spec):
+    """How kernels of one class run: achieved fractions of the peaks and the launch time of one kernel."""
 
     bandwidth_fraction: Fraction = Field(gt=0, le=1, description="η: achieved DRAM bandwidth / peak [-]")
     compute_fraction: Fraction = Field(gt=0, le=1, description="κ: achieved compute / peak [-]")
-    kernel_overhead: Time = Field(ge=0, description="t0: fixed time per kernel launch [s]")
-    processor_power: Power = Field(ge=0, description="P: power above idle of all but the DRAM devices while busy [W]")
+    launch_time: Time = Field(ge=0, description="t_l: launch time of one kernel (with overlap: shortest kernel) [s]")
+
+
+class Parameters(Spec):
+    """What the cost model reads (see docs/gpu_model.md)."""
+
+    kernel_classes: dict[KernelClassName, KernelClass] = Field(description="η, κ, t_l per kernel class")
+    step_overhead: Time = Field(ge=0, description="t_h: host time per decode step not overlapped with kernels [s]")
+    active_power: Power = Field(ge=0, description="P_a: power above idle while kernels run, beyond the terms below [W]")
+    dram_energy_per_bit: EnergyPerBit = Field(gt=0, description="e_dram: dynamic energy per DRAM bit moved [J/bit]")
+    energy_per_flop: Energy = Field(ge=0, description="e_flop: dynamic energy per FLOP [J/FLOP]")
+
+    @model_validator(mode="after")
+    def _every_class(self):
+        missing = [name for name in KERNEL_CLASSES if name not in self.kernel_classes]
+        if missing:
+            raise ValueError(f"kernel_classes needs every class; missing: {', '.join(missing)}")
+        return self
+
+    def kernel_class(self, kind: str) -> KernelClass:
+        """Parameters of the kernel class that runs ops of ``kind``."""
+        return self.kernel_classes[KERNEL_CLASS_OF_KIND[kind]]
+
+
+def _missing_assumptions(calibration: "Calibration") -> list[str]:
+    """Assumed inputs a ``published`` calibration lacks for the parameters it does not fit."""
+    a, fitted, missing = calibration.assumed, calibration.fitted, []
+    for name in KERNEL_CLASSES:
+        given = a.kernel_classes.get(name, AssumedClass())
+        for field in AssumedClass.model_fields:
+            exempt = name == "attention" and field == "bandwidth_fraction" and "attention_bandwidth_fraction" in fitted
+            if getattr(given, field) is None and not exempt:
+                missing.append(f"kernel_classes.{name}.{field}")
+    for name in ("step_overhead", "active_power", "dram_energy_per_bit", "energy_per_flop"):
+        if getattr(a, name) is None and name not in fitted:
+            missing.append(name)
+    return missing
 
 
 class Calibration(Spec):
     name: str = Field(pattern=r"^[A-Za-z0-9_.-]+$", description="identifier")
-    status: Literal["measured", "predicted", "assumed"]
+    status: Literal["measured", "predicted", "assumed", "published"]
     date: datetime.date = Field(description="when the calibration was made")
     method: str = Field(min_length=1, description="how the numbers were obtained")
     source: str = Field(min_length=1, description="where the measurement or figures come from")
     implementation: str = Field(min_length=1, description="the software the calibration describes")
+    launch_overlap: bool = Field(default=False, description="CUDA graphs / asynchronous scheduling: a launch overlaps "
+                                                            "the previous kernel")
     kernels_per_op: dict[str, NonNegativeInt] | None = Field(
         default=None, description="kernel launches per op kind; key 'default' for the rest (a predicted calibration "
                                   "may leave it out: calibrate writes its source's) [-]")
     assumed: Assumed = Field(default_factory=Assumed)
     measurements: list[Measurement] = Field(default_factory=list)
+    published: list[PublishedPoint] = Field(default_factory=list, description="published points a calibration is fitted to")
+    fitted: list[Literal["step_overhead", "attention_bandwidth_fraction", "active_power"]] = Field(
+        default_factory=list, description="parameters a published calibration fits to ``published``")
     transfer: Transfer | None = None
     parameters: Parameters | None = None
 
@@ -177,13 +272,20 @@ class Calibration(Spec):
                              "so κ cannot be fitted from it)")
         if self.status == "predicted" and self.transfer is None:
             raise ValueError("a predicted calibration needs a transfer block (gpu_spec, calibration)")
-        missing = [name for name in Assumed.model_fields if getattr(self.assumed, name) is None]
+        legacy = ("kernel_overhead", "compute_fraction", "bandwidth_fraction", "board_power_fraction")
+        missing = [name for name in legacy if getattr(self.assumed, name) is None]
         if self.status == "assumed" and missing:
             raise ValueError(f"an assumed calibration needs assumed.{', assumed.'.join(missing)}")
+        if self.status == "published":
+            if not self.published:
+                raise ValueError("a published calibration needs at least one entry in published")
+            missing = _missing_assumptions(self)
+            if missing:
+                raise ValueError(f"a published calibration needs assumed.{', assumed.'.join(missing)} (not fitted)")
         return self
 
     def kernels(self, kind: str) -> int:
-        """Kernel launches of an op of ``kind`` [-]."""
+        """Kernel launches of an op of ``kind``."""
         return kernel_launches(self.kernels_per_op, kind)
 
 
@@ -269,17 +371,22 @@ def selected_calibration(gpu: GPU) -> Selected:
 
 
 def dynamic_power_bound(gpu: GPU, parameters: Parameters) -> tuple[float, float]:
-    """Largest dynamic power the calibrated model draws, and what the board allows [W].
+    """Largest dynamic power of a memory-bound kernel in the calibrated model, and what the board allows [W].
 
-    P_dyn = P + 8·e_bit·η·B_peak  (processor plus DRAM at the achieved bandwidth);
+    P_dyn = P_a + 8·e_dram·max_c(η_c)·B_peak  (active power plus DRAM at the best achieved bandwidth);
     allowed = P_board − P_idle.
     """
-    dram = 8 * gpu.memory.energy_per_bit * parameters.bandwidth_fraction * gpu.memory.bandwidth
-    return parameters.processor_power + dram, gpu.power.board - gpu.power.idle
+    eta = max(c.bandwidth_fraction for c in parameters.kernel_classes.values())
+    dram = 8 * parameters.dram_energy_per_bit * eta * gpu.memory.bandwidth
+    return parameters.active_power + dram, gpu.power.board - gpu.power.idle
 
 
 def check_physical(gpu: GPU, parameters: Parameters, file: str, path: str) -> None:
     """Refuse parameters no real GPU could have (η, κ ≤ 1 are checked by the spec)."""
+    if parameters.dram_energy_per_bit < gpu.memory.energy_per_bit * (1 - 1e-9):
+        raise SpecError(file, f"{path}.dram_energy_per_bit", f"not physically possible: "
+                        f"{parameters.dram_energy_per_bit:.4g} J/bit is below the DRAM device energy "
+                        f"{gpu.memory.energy_per_bit:.4g} J/bit of {gpu.name}")
     dynamic, allowed = dynamic_power_bound(gpu, parameters)
     if dynamic > allowed:
         raise SpecError(file, path, f"not physically possible: dynamic power {dynamic:.4g} W exceeds board minus idle "

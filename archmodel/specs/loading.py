@@ -121,9 +121,11 @@ def load_chip(path: str | Path) -> BaseModel:
 
     ``PATH#NAME`` selects calibration ``NAME`` of a GPU instead of its default.
     """
-    text, _, calibration = str(path).partition("#")
+    text, mark, calibration = str(path).partition("#")
     path = Path(text)
     chip = chip_from_dict(resolve_extends(read_json(path), path), str(path))
+    if mark and not calibration.strip():
+        raise UsageError(f"{path}: expected a calibration name after '#' (PATH#NAME), found nothing")
     if not calibration:
         return chip
     from archmodel.specs.gpu import GPU, with_calibration

@@ -19,7 +19,7 @@ from archmodel.specs.gpu import (
 )
 from tests.gpu.conftest import GPU_SPECS
 
-PARAMETERS = ("bandwidth_fraction", "compute_fraction", "kernel_overhead", "processor_power")
+from archmodel.measure.calibrate import summary
 KAPPA = 0.5  # assumed compute fraction of the synthetic calibrations [-]
 
 
@@ -28,10 +28,10 @@ def test_stored_parameters_are_recomputed_by_code(path, load_gpu):
     """Every calibration's parameters equal a fresh fit / transfer / derivation (stored to 6 digits)."""
     gpu = load_gpu(path.stem)
     _, rows = recalibrate(gpu)
-    stored = {c.name: c.parameters for c in load_calibration_file(calibration_path(gpu), gpu).calibrations}
+    stored = {c.name: summary(c.parameters) for c in load_calibration_file(calibration_path(gpu), gpu).calibrations}
     for row in rows:
-        for name in PARAMETERS:
-            assert_allclose(getattr(stored[row["name"]], name), row[name], rtol=1e-5, err_msg=f"{row['name']}.{name}")
+        for name, value in stored[row["name"]].items():
+            assert_allclose(value, row[name], rtol=1e-5, atol=1e-18, err_msg=f"{row['name']}.{name}")
         assert row["dynamic_power"] <= row["allowed_power"]
 
 
@@ -60,7 +60,8 @@ def test_a_sweep_recovers_known_parameters(load_gpu):
     gpu = load_gpu("h100_sxm")
     measurements = _synthetic(gpu, 0.7, 12e-6, 250.0, [(8, 2048), (16, 4096), (64, 1024), (128, 8192)])
     fitted = fit_calibration(gpu, _calibration(measurements))
-    assert_allclose([fitted.bandwidth_fraction, fitted.kernel_overhead, fitted.processor_power], [0.7, 12e-6, 250.0],
+    attention = fitted.kernel_classes["attention"]
+    assert_allclose([attention.bandwidth_fraction, attention.launch_time, fitted.active_power], [0.7, 12e-6, 250.0],
                     rtol=1e-9)
 
 
@@ -70,7 +71,8 @@ def test_a_negative_overhead_is_bounded_at_zero(load_gpu):
     measurements = _synthetic(gpu, 0.5, 0.0, 100.0, [(8, 2048), (64, 8192)])
     measurements[0]["time_per_token"] *= 0.9
     fitted = fit_calibration(gpu, _calibration(measurements))
-    assert fitted.kernel_overhead == 0.0 and 0 < fitted.bandwidth_fraction <= 1
+    attention = fitted.kernel_classes["attention"]
+    assert attention.launch_time == 0.0 and 0 < attention.bandwidth_fraction <= 1
 
 
 def test_one_size_needs_an_assumed_overhead(load_gpu):
@@ -90,7 +92,7 @@ def test_faster_than_peak_bandwidth_is_not_physical(load_gpu):
 def test_missing_power_data_is_refused(load_gpu):
     gpu = load_gpu("h100_sxm")
     measurements = _synthetic(gpu, 0.5, 5e-6, 100.0, [(64, 1024)], energy=False)
-    with pytest.raises(SpecError, match=r"no measurement has energy_per_token \(power data missing\); cannot fit processor_power"):
+    with pytest.raises(SpecError, match=r"no measurement has energy_per_token \(power data missing\); cannot fit active_power"):
         fit_calibration(gpu, _calibration(measurements, overhead=5e-6))
 
 
@@ -103,13 +105,13 @@ def test_more_power_than_the_board_allows_is_not_physical(load_gpu):
 
 def test_another_calibration_can_be_chosen(load_gpu, paper_workload):
     gpu = load_gpu("rtx4090")
-    flash = with_calibration(gpu, "flash_decoding_assumed")
-    default = estimate(gpu, paper_workload)
-    fused = estimate(flash, paper_workload)
+    eager = with_calibration(gpu, "paper_pytorch_eager")
+    fused = estimate(gpu, paper_workload)
+    default = estimate(eager, paper_workload)
     assert fused.latency[0] < default.latency[0]
-    assert "flash_decoding_assumed" in fused.labels[0] and "assumed" in fused.labels[0]
-    assert gpu.calibration.name == "paper_pytorch_eager"  # the original spec is unchanged
-    assert flash.provenance["$.calibration.name"].text == "calibration: set to 'flash_decoding_assumed'"
+    assert "paper_pytorch_eager" in default.labels[0] and "measured" in default.labels[0]
+    assert gpu.calibration.name == "serving"  # the original spec is unchanged
+    assert eager.provenance["$.calibration.name"].text == "calibration: set to 'paper_pytorch_eager'"
 
 
 def test_a_prediction_inherits_the_kernels_of_its_source(gpu_copy):
@@ -119,7 +121,7 @@ def test_a_prediction_inherits_the_kernels_of_its_source(gpu_copy):
     gpu = load_chip(write(spec, calibration))
     with pytest.raises(SpecError, match=r"\$\.calibrations\[0\]\.kernels_per_op: calibration "
                                         r"'predicted_from_rtx4090_pytorch_eager' has no kernels_per_op yet; run"):
-        select_calibration(gpu)
+        select_calibration(gpu, "predicted_from_rtx4090_pytorch_eager")
     document, _ = recalibrate(gpu)
     written = document["calibrations"][0]["kernels_per_op"]
     assert written["value"] == EAGER_KERNELS

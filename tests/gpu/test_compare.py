@@ -42,23 +42,33 @@ def test_no_chip_is_a_usage_error(paper_workload):
 
 
 def test_cli_json_with_a_chosen_calibration(cli):
-    code, out, err = cli("compare", "--chip", CHIP, "--chip", f"{GPU_DIR / 'rtx4090.json'}#flash_decoding_assumed",
+    code, out, err = cli("compare", "--chip", CHIP, "--chip", f"{GPU_DIR / 'rtx4090.json'}#paper_pytorch_eager",
                          "--workload", PAPER_WORKLOAD, "--json")
     assert code == 0, err
     document = json.loads(out)
-    assert [row["calibration"] for row in document["rows"]] == ["", "flash_decoding_assumed"]
+    assert [row["calibration"] for row in document["rows"]] == ["", "paper_pytorch_eager"]
     assert document["rows"][0]["floor_time_per_token"] is None
-    assert any("assumed from literature" in label for label in document["labels"])
+    assert any("(measured: Leroux 2025" in label for label in document["labels"])
     assert document["units"]["time_per_token"] == "s"
 
 
 def test_cli_table_prints_labels_and_caveats(cli):
     code, out, _ = cli("compare", "--chip", CHIP, "--chip", GPU_DIR / "h100_sxm.json", "--workload", PAPER_WORKLOAD)
     assert code == 0
-    assert "calibration: H100 SXM: calibration 'predicted_from_rtx4090_pytorch_eager' (predicted" in out
+    assert "calibration: H100 SXM: calibration 'serving' (fitted to 4 published point(s)" in out
     assert "caveat: attention only" in out
 
 
 def test_cli_calibration_of_a_non_gpu(cli):
     code, _, err = cli("compare", "--chip", f"{CHIP}#x", "--workload", PAPER_WORKLOAD)
     assert code == 2 and "only GPU specs have calibrations, cannot select 'x'" in err
+
+
+def test_board_energy_per_token_for_gpus_only(paper_workload, load_gpu):
+    """Whole-board energy per token = (energy above idle + idle × step) / batch for a GPU; NaN for the analog chip."""
+    gpu = load_gpu("h100_sxm")
+    table = compare([load_chip(CHIP), gpu], paper_workload).table
+    assert table["board_energy_per_token"].isna().tolist() == [True, False]
+    row = table.iloc[1]
+    assert_allclose(row["board_energy_per_token"], row["energy_per_token"] + gpu.power.idle * row["time_per_token"],
+                    rtol=1e-12)

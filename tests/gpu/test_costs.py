@@ -11,7 +11,7 @@ from numpy.testing import assert_allclose
 from archmodel import MappingError, estimate, with_overrides
 from archmodel.costs.gpu import op_traffic
 from archmodel.graph import build_graph, ops_in_order
-from archmodel.specs.gpu import select_calibration
+from archmodel.specs.gpu import select_calibration, with_calibration
 from tests.gpu.conftest import GPU_SPECS
 
 #: bytes of one step of the paper's benchmark, by op (batch 64, H = 12, d = 64, 1024 slots, 4-byte float32):
@@ -38,7 +38,8 @@ def test_bytes_and_flops_of_the_paper_step(paper_workload):
 
 def test_rtx4090_floor_by_hand(load_gpu, paper_workload):
     """Floor = Σ max(Q/B_peak, F/F_peak): memory for every op but softmax (compute only), DRAM 7.25 pJ/bit."""
-    result = estimate(load_gpu("rtx4090"), paper_workload, context=1024, scope="layer")
+    result = estimate(with_calibration(load_gpu("rtx4090"), "paper_pytorch_eager"), paper_workload, context=1024,
+                      scope="layer")
     moved = sum(PAPER_BYTES.values())
     expected_time = moved / 1.008e12 + PAPER_FLOPS["activation"] / 82.6e12
     assert_allclose(result.floor_latency, expected_time, rtol=1e-9)
@@ -47,15 +48,16 @@ def test_rtx4090_floor_by_hand(load_gpu, paper_workload):
 
 
 def test_rtx4090_estimate_by_hand(load_gpu, paper_workload):
-    """t = Σ max(Q/(η·B), F/(κ·F_peak)) + 6·t0; E = 8·e_bit·Q + P·t with the stored parameters."""
-    gpu = load_gpu("rtx4090")
-    p = select_calibration(gpu).calibration.parameters
+    """Eager: t = Σ max(Q/(η·B), F/(κ·F_peak)) + 6·t0; E = 8·e_bit·Q + P_a·t_x (launch gaps at idle), t_x = t − 6·t0."""
+    gpu = with_calibration(load_gpu("rtx4090"), "paper_pytorch_eager")
+    p = select_calibration(gpu, "paper_pytorch_eager").calibration.parameters
+    k = p.kernel_classes["attention"]
     moved = sum(PAPER_BYTES.values())
-    time = (moved / (p.bandwidth_fraction * 1.008e12) + PAPER_FLOPS["activation"] / (p.compute_fraction * 82.6e12)
-            + 6 * p.kernel_overhead)
+    busy = moved / (k.bandwidth_fraction * 1.008e12) + PAPER_FLOPS["activation"] / (k.compute_fraction * 82.6e12)
     result = estimate(gpu, paper_workload, context=1024, scope="layer")
-    assert_allclose(result.latency, time, rtol=1e-9)
-    assert_allclose(result.energy, moved * 8 * 7.25e-12 + p.processor_power * time, rtol=1e-9)
+    assert_allclose(result.latency, busy + 6 * k.launch_time, rtol=1e-9)
+    assert_allclose(result.energy, moved * 8 * 7.25e-12 + p.active_power * busy, rtol=1e-9)
+    assert_allclose(result.board_energy, result.energy + 20.0 * result.latency, rtol=1e-12)  # idle 20 W (rtx4090.json)
 
 
 def test_head_and_model_scopes(load_gpu, paper_workload):

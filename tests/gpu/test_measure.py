@@ -190,7 +190,11 @@ def test_harness_writes_a_fitted_calibration_file(load_gpu, tmp_path):
     for calibration in document.calibrations:
         assert len(calibration.measurements) == 4
         p = calibration.parameters
-        assert_allclose([p.bandwidth_fraction, p.kernel_overhead, p.processor_power], [0.62, 7e-6, 280.0], rtol=1e-5)
+        for kernel in p.kernel_classes.values():  # the new calibration form: one η, t0 for every kernel class
+            assert_allclose([kernel.bandwidth_fraction, kernel.launch_time], [0.62, 7e-6], rtol=1e-5)
+        assert_allclose(p.active_power, 280.0, rtol=1e-5)
+        assert p.step_overhead == 0.0 and not calibration.launch_overlap
+        assert_allclose(p.dram_energy_per_bit, gpu.memory.energy_per_bit, rtol=1e-5)
     assert list(tmp_path.iterdir()) == [out]  # no temporary file left
     measured = with_calibration(gpu, "measured_cuda_events", file=out)
     result = estimate(measured, load_workload(PAPER_WORKLOAD))

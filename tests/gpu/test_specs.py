@@ -15,7 +15,8 @@ from tests.gpu.conftest import CALIBRATION_FILES, GPU_SPECS
 
 #: free text and identifiers, not numbers: they need no provenance
 NOT_NUMBERS = {"$.kind", "$.name", "$.short_name", "$.description", "$.segment", "$.calibration.file", "$.gpu"}
-CALIBRATION_TEXT = ("name", "status", "date", "method", "source", "implementation", "label", "gpu_spec", "calibration")
+CALIBRATION_TEXT = ("name", "status", "date", "method", "source", "implementation", "label", "gpu_spec", "calibration",
+                    "setup", "fitted")
 
 
 def leaf_paths(node, path="$"):
@@ -34,7 +35,7 @@ def unsourced(document) -> list[str]:
     records = document.provenance
     missing = []
     for path in leaf_paths(document.raw):
-        if path in NOT_NUMBERS or path.rsplit(".", 1)[-1] in CALIBRATION_TEXT:
+        if path in NOT_NUMBERS or path.rsplit(".", 1)[-1].split("[")[0] in CALIBRATION_TEXT:
             continue
         prefixes = [path[:end] for end in range(len(path), 0, -1) if end == len(path) or path[end] in ".["]
         if not any(prefix in records for prefix in prefixes):

@@ -12,11 +12,13 @@ DEFAULT_RECIPE = ROOT / "reports" / "paper_reproduction.json"
 
 #: the figure sections of a report with two or more chips, in reading order (docs/reports.md, "What the
 #: default report shows", 1-12): four curve figures, two published comparisons, four breakdowns, the schedule,
-#: the sensitivity tornado
+#: the sensitivity tornado, the GPU validation
 FIGURE_KEYS = ("time", "energy", "speedup", "energy_ratio", "published", "groups",
-               "energy_group", "energy_component", "phases", "area", "schedule", "sensitivity")
+               "energy_group", "energy_component", "phases", "area", "schedule", "sensitivity", "gpu_validation")
 #: the sections dividing by the reference chip, absent from a one-chip report
 RATIO_KEYS = ("speedup", "energy_ratio")
+#: the sections shown only when a recipe has a GPU (absent from the small recipes)
+GPU_KEYS = ("gpu_validation",)
 
 
 def small_recipe(**changes) -> dict:

@@ -14,7 +14,7 @@ from numpy.testing import assert_allclose
 import archmodel.report.build as build_module
 from archmodel.cli import run
 from archmodel.report import build_report, collect, load_recipe
-from report_helpers import DEFAULT_RECIPE, FIGURE_KEYS, RATIO_KEYS, small_recipe, write_recipe
+from report_helpers import DEFAULT_RECIPE, FIGURE_KEYS, GPU_KEYS, RATIO_KEYS, small_recipe, write_recipe
 
 
 @pytest.fixture(scope="module")
@@ -73,7 +73,7 @@ def test_cli_writes_to_the_recipe_output_and_prints_where(tmp_path, capsys):
     recipe = write_recipe(tmp_path, small_recipe(output="made/report.html"))
     assert run(["report", str(recipe)]) == 0
     out = tmp_path / "made" / "report.html"
-    assert out.is_file() and capsys.readouterr().out.startswith(f"wrote {out} ({len(FIGURE_KEYS)} figures, 2 chips, 1 scenario,")
+    assert out.is_file() and capsys.readouterr().out.startswith(f"wrote {out} ({len(FIGURE_KEYS) - len(GPU_KEYS)} figures, 2 chips, 1 scenario,")
 
 
 def test_default_recipe_without_arguments(tmp_path, capsys):
@@ -103,5 +103,5 @@ def test_one_chip_recipe_has_no_ratio_figures(tmp_path):
     document["chips"] = document["chips"][:1]
     built = build_report(write_recipe(tmp_path, document), tmp_path / "one.html")
     html = built.path.read_text(encoding="utf-8")
-    assert built.figures == len(FIGURE_KEYS) - len(RATIO_KEYS) and 'id="time"' in html
+    assert built.figures == len(FIGURE_KEYS) - len(RATIO_KEYS) - len(GPU_KEYS) and 'id="time"' in html
     assert not any(f'id="{key}"' in html for key in RATIO_KEYS)
