@@ -117,13 +117,17 @@ def resolve_extends(document: dict, path: Path, seen: tuple[Path, ...] = ()) -> 
 
 
 def load_chip(path: str | Path) -> BaseModel:
-    """Load a chip (gain-cell chip or GPU) from a JSON file (``extends`` resolved).
+    """Load a chip (gain-cell chip, GPU or system) from a JSON file (``extends`` resolved).
 
     ``PATH#NAME`` selects calibration ``NAME`` of a GPU instead of its default.
     """
     text, _, calibration = str(path).partition("#")
     path = Path(text)
     chip = chip_from_dict(resolve_extends(read_json(path), path), str(path))
+    if chip.kind == "system":  # a host, attention chips and a link: load the parts it names
+        from archmodel.specs.system import resolve_parts
+
+        return resolve_parts(chip)
     if not calibration:
         return chip
     from archmodel.specs.gpu import GPU, with_calibration

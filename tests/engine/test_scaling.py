@@ -98,11 +98,16 @@ def test_write_without_overlap_adds_the_dac_time(chip, gpt2):
 
 
 def test_refresh_when_the_window_outlives_retention(chip, gpt2):
-    """τ = 0.5 ms < window duration 1024 × 0.78 µs = 0.8 ms → live cells rewritten every τ."""
+    """τ = 0.5 ms < window duration 1024 × 0.78 µs = 0.8 ms → tokens older than τ rewritten every τ.
+
+    costs/retention.py: the tokens older than θ·τ = 0.5 ms are n − 1 − 0.5 ms / 0.78 µs = 381.97 of
+    the 1024 live ones; each is rewritten Δt/τ times per step.
+    """
     leaky = with_overrides(chip, {"gain_cell.retention_time": "0.5 ms"})
     result = estimate(leaky, gpt2, context=1024, scope="layer")
     interval = 12 * 65e-9
-    refreshes = 12 * 2 * 64 * 1024 * interval / 0.5e-3
+    stale = 1024 - 1 - 0.5e-3 / interval
+    refreshes = 12 * 2 * 64 * stale * interval / 0.5e-3
     assert_allclose(result.energy_by_component["refresh"], refreshes * write_energy(chip), rtol=1e-9)
 
 
