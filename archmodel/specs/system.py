@@ -78,6 +78,11 @@ class System(Document):
         return self._part("attention")
 
     @property
+    def attention_chip_file(self) -> Path:
+        """Path of the attention chip's JSON [-]."""
+        return _part_path(Path(self.file), self.attention.chip)[0]
+
+    @property
     def link_spec(self) -> Link:
         """The link spec."""
         return self._part("link")
