@@ -113,7 +113,7 @@ def _assemble(system, workload, contexts, full_host, full_chips, count: ChipCoun
                           latency_by_device=by_device, energy_by_key=energy, events_by_key=events, chips=count,
                           micro_batches=micro_batches, refresh_hidden_latency=refresh.hidden_latency,
                           attention_result=full_chips.result, labels=full_host.labels,
-                          notes=full_host.notes + _notes(system, count))
+                          notes=full_host.notes + _notes(system, count), host_calibration=full_host.calibration)
 
 
 def traffic_bits(workload, traffic) -> dict[str, float]:

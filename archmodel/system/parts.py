@@ -42,6 +42,7 @@ class HostPart:
     energy: dict[Key, np.ndarray]
     labels: tuple[str, ...]
     notes: tuple[str, ...]
+    calibration: str = ""
 
 
 def host_part(host, workload, context: np.ndarray, batch: int) -> HostPart:
@@ -61,8 +62,9 @@ def host_part(host, workload, context: np.ndarray, batch: int) -> HostPart:
             outside_ops.add(name)
         for (component, _group), value in cost.energy.items():
             energy[(name, f"host {component}", HOST)] = np.broadcast_to(value, context.shape)
+    calibration = getattr(getattr(result.accounting.plan.tiling, "calibration", None), "name", "")
     return HostPart(batch, in_layers, outside, frozenset(outside_ops), energy, tuple(result.labels),
-                    tuple(note for note in result.notes if "KV cache" not in note))
+                    tuple(note for note in result.notes if "KV cache" not in note), calibration)
 
 
 @dataclass(frozen=True)

@@ -39,6 +39,7 @@ class SystemEstimate:
     attention_result: Estimate
     labels: tuple[str, ...] = field(default_factory=tuple)
     notes: tuple[str, ...] = field(default_factory=tuple)
+    host_calibration: str = ""
     scope: str = "model"
 
     @property
@@ -106,6 +107,10 @@ class SystemEstimate:
     def area(self) -> float:
         """Attention silicon of all dies [m²]."""
         return self.attention_result.area
+
+    @property
+    def area_table(self) -> pd.DataFrame:
+        return self.attention_result.area_table
 
     @property
     def source_table(self) -> pd.DataFrame:

@@ -1,0 +1,43 @@
+"""A system in ``compare``: whole model for every chip, Amdahl shares, chip count."""
+
+import json
+
+import numpy as np
+from numpy.testing import assert_allclose
+
+from archmodel.compare import compare
+from tests.conftest import ROOT, WORKLOADS
+from tests.system.conftest import H100_SYSTEM
+
+
+def test_compare_costs_every_chip_on_the_whole_model(system, llama):
+    result = compare([system, system.host_spec], llama, context=[1024, 8192])
+    table = result.table
+    gpu = table[table["kind"] == "gpu"]
+    assert (table["batch"] == 1).all() and np.isnan(gpu["chips"]).all()
+    assert (table.loc[table["kind"] == "system", "chips"] == 2).all()
+    shares = table[["host_share", "link_share", "attention_share"]].sum(axis=1)
+    assert_allclose(shares, 1.0, rtol=1e-12)
+    # the GPU alone spends more of its token time in attention at 8,192 tokens than at 1,024
+    assert gpu["attention_share"].iloc[1] > gpu["attention_share"].iloc[0] > 0
+    assert any("always runs the whole model" in caveat for caveat in result.caveats)
+    assert not any(caveat.startswith("attention only") for caveat in result.caveats)
+
+
+def test_compare_cli_prints_the_breakdown(cli):
+    code, out, _ = cli("compare", "--chip", H100_SYSTEM, "--chip", ROOT / "hardware_specs" / "gpu" / "h100_sxm.json",
+                       "--workload", WORKLOADS / "llama-3-8b.json", "--context", 1024, "--json")
+    rows = json.loads(out)["rows"]
+    assert code == 0 and rows[0]["kind"] == "system" and rows[0]["chips"] == 2
+    assert rows[1]["latency_ratio"] > 1  # the H100 alone is slower than the H100 with attention chips
+
+
+def test_estimate_json_points_carry_the_device_split(cli):
+    code, out, _ = cli("estimate", "--chip", H100_SYSTEM, "--workload", WORKLOADS / "llama-3-8b.json",
+                       "--context", 1024, "--batch", 8, "--json")
+    document = json.loads(out)
+    point = document["points"][0]
+    assert code == 0 and document["chips"] == point["chips"] >= 1
+    assert set(point["energy_by_device_j"]) == set(point["latency_by_device_s"]) == {"host", "link", "attention"}
+    assert_allclose(sum(point["latency_by_device_s"].values()), point["latency_s"], rtol=1e-12)
+    assert_allclose(sum(point["energy_by_device_j"].values()), point["energy_j"], rtol=1e-12)
