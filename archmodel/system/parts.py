@@ -46,8 +46,12 @@ class HostPart:
 
 
 def host_part(host, workload, context: np.ndarray, batch: int) -> HostPart:
-    """Host latency of the in-layer ops (all layers) and of the rest, and energy per key [s], [J]."""
-    result = estimate(host, workload, context=context, batch=batch, scope="model")
+    """Host latency of the in-layer ops (all layers) and of the rest, and energy per key [s], [J].
+
+    The host holds one KV slot (:func:`~archmodel.system.partition.host_workload`), so its costs
+    are the same at every context: evaluated at one and broadcast.
+    """
+    result = estimate(host, workload, context=context[:1], batch=batch, scope="model")
     ops = {name: data["op"] for name, data in build_graph(result.workload).nodes(data=True)}
     in_layers, outside = np.zeros_like(context), np.zeros_like(context)
     energy, outside_ops = {}, set()
@@ -56,9 +60,9 @@ def host_part(host, workload, context: np.ndarray, batch: int) -> HostPart:
         if op is not None and device_of(op.kind) != HOST:
             continue
         if op is not None and op.in_layer:
-            in_layers = in_layers + cost.latency
+            in_layers = in_layers + np.broadcast_to(cost.latency, context.shape)
         else:  # outside the layers (or a cost the GPU model adds per step): once per step for the whole batch
-            outside = outside + cost.latency
+            outside = outside + np.broadcast_to(cost.latency, context.shape)
             outside_ops.add(name)
         for (component, _group), value in cost.energy.items():
             energy[(name, f"host {component}", HOST)] = np.broadcast_to(value, context.shape)

@@ -41,3 +41,19 @@ def test_estimate_json_points_carry_the_device_split(cli):
     assert set(point["energy_by_device_j"]) == set(point["latency_by_device_s"]) == {"host", "link", "attention"}
     assert_allclose(sum(point["latency_by_device_s"].values()), point["latency_s"], rtol=1e-12)
     assert_allclose(sum(point["energy_by_device_j"].values()), point["energy_j"], rtol=1e-12)
+
+
+def test_system_summary_against_the_host_alone(system, llama):
+    """speed-up = host-alone time / system time; the Amdahl limit 1 / (1 − a) bounds it (the chips are not free)."""
+    from archmodel.system.summary import summary_table
+
+    frame = summary_table(system, llama, [1024, 8192], [1, 32])
+    assert_allclose(frame["speedup"], frame["host_alone_time_per_token"] / frame["system_time_per_token"], rtol=1e-12)
+    assert (frame["speedup"] <= frame["amdahl_limit"] * (1 + 1e-9)).all()
+    assert frame.set_index(["batch", "context"]).loc[(32, 8192), "speedup"] > frame.set_index(["batch", "context"]).loc[(1, 1024), "speedup"]
+
+
+def test_system_command_refuses_a_chip(cli):
+    code, _, err = cli("system", "--system", ROOT / "hardware_specs" / "gpu" / "h100_sxm.json",
+                       "--workload", WORKLOADS / "llama-3-8b.json")
+    assert code == 2 and "expected kind 'system'" in err
