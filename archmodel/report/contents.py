@@ -154,5 +154,7 @@ def breakdown_sections(data: ReportData) -> list[Section]:
 
 def sections(data: ReportData) -> list[Section]:
     """Every figure section of the report, in reading order."""
-    return curve_sections(data) + published_sections(data) + breakdown_sections(data)
+    from archmodel.report.system_contents import system_sections  # builds on Section and breakdown_rows
+
+    return curve_sections(data) + published_sections(data) + breakdown_sections(data) + system_sections(data)
 

@@ -110,3 +110,18 @@ def chip_count(system, workload, total_area: float, copies: int) -> ChipCount:
             f"{system.file}: $.attention.count: {units} KV-head windows of {format_area(unit_area)} need {needed} "
             f"dies of at most {format_area(limit)}, got {count} (or set count to 'auto')")
     return ChipCount(needed if count == "auto" else count, units, per_die, unit_area, total_area, limit)
+
+
+def system_plan(system, workload):
+    """What a system does with a workload, in the form of a mapping :class:`~archmodel.mapping.Plan`.
+
+    Nothing is left unmapped; the notes say which device runs what.  The
+    costs come from :func:`archmodel.system.estimate_system`, not from this plan.
+    """
+    from archmodel.mapping.plan import Plan
+
+    notes = [f"host {system.host_spec.name} runs embedding, norms, projections, MLP and LM head",
+             f"{system.attention_chip.name} runs the attention core (K/V write, scores, activation, weighted sum, "
+             "head reduction) for every layer",
+             f"q, k, v to the chips and outputs back over {system.link_spec.name}, every layer of every token"]
+    return Plan(system, workload, None, [], [], notes)
