@@ -11,9 +11,10 @@ import typer
 from archmodel.cli.app import app
 from archmodel.specs import load_chip, load_workload
 from archmodel.specs.errors import UsageError
-from archmodel.specs.units import format_area, format_si
+from archmodel.specs.units import format_si, milli
 from archmodel.system.summary import summary_table
 
+MM2 = milli**2  # [m²]
 HEADER = ("| batch | context | host alone | system | speed-up (Amdahl limit) | energy/token host alone → system "
           "| energy ratio | attention share of host-alone time | system time host / link / attention | dies "
           "| refresh share of chip energy |")
@@ -29,7 +30,7 @@ def markdown_rows(frame) -> list[str]:
             f"| {format_si(row.host_alone_energy_per_token, 'J', 3)} → {format_si(row.system_energy_per_token, 'J', 3)} "
             f"| ×{row.energy_ratio:.3g} | {row.host_alone_attention_share:.1%} "
             f"| {row.host_share:.1%} / {row.link_share:.2%} / {row.attention_share:.3%} "
-            f"| {row.chips} ({format_area(row.attention_area, 3)}) | {row.refresh_share_of_attention_energy:.1%} |")
+            f"| {row.chips} ({row.attention_area / MM2:,.0f} mm²) | {row.refresh_share_of_attention_energy:.1%} |")
     return lines
 
 
