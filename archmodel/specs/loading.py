@@ -170,4 +170,8 @@ def with_overrides(spec: BaseModel, overrides: dict[str, object], label: str = "
     updated = validate(type(spec), document, f"{spec.file} [{label}]")
     updated._file = spec.file
     updated._provenance = records
+    if getattr(updated, "kind", None) == "system":  # its parts are loaded from the paths it names
+        from archmodel.specs.system import resolve_parts
+
+        resolve_parts(updated)
     return updated

@@ -115,3 +115,34 @@ def test_micro_batches_divide_the_batch_and_never_lose_to_one(system, llama, mon
     assert np.all(12 % result.micro_batches == 0)
     monkeypatch.setattr("archmodel.system.estimate.micro_batch_counts", lambda batch: [1])
     assert np.all(result.latency <= estimate_system(system, llama, context=CONTEXTS, batch=12).latency)
+
+
+def test_overrides_of_a_system_reload_its_parts(system, llama):
+    """A fixed die count set by override; the parts come back loaded."""
+    fixed = with_overrides(system, {"attention.count": 3})
+    assert fixed.attention.count == 3 and fixed.link_spec.name == system.link_spec.name
+    assert estimate(fixed, llama, context=[1024]).chips.chips == 3
+
+
+def test_the_edge_system_runs_gpt2(llama):
+    """Jetson Orin Nano + chiplets over UCIe: GPT-2's 12 layers × 12 heads of 1,024 tokens need one die."""
+    from archmodel import load_chip, load_workload
+    from tests.conftest import WORKLOADS
+    from tests.system.conftest import SYSTEMS
+
+    edge = load_chip(SYSTEMS / "orin_nano_gaincell.json")
+    gpt2 = load_workload(WORKLOADS / "gpt2.json")
+    result = estimate(edge, gpt2, context=[256, 1024])
+    alone = estimate(edge.host_spec, with_overrides(gpt2, {"scope": "full"}), context=[256, 1024], scope="model")
+    assert result.chips.chips == 1
+    assert np.all(result.latency < alone.latency) and np.all(result.latency_by_device["link"] > 0)
+
+
+def test_a_sweep_over_a_system(cli, tmp_path):
+    from tests.conftest import WORKLOADS
+    from tests.system.conftest import H100_SYSTEM
+
+    out = tmp_path / "sweep.csv"
+    code, _, err = cli("sweep", "--chip", H100_SYSTEM, "--workload", WORKLOADS / "llama-3-8b.json",
+                       "--set", "chip.attention.count=2,3", "--context", 1024, "--out", out)
+    assert code == 0, err
