@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 from typing import Annotated
 
@@ -20,15 +21,23 @@ HEADER = ("| batch | context | host alone | system | speed-up (Amdahl limit) | e
           "| refresh share of chip energy |")
 
 
+def _shown(value: float, text: str) -> str:
+    """``text`` for a number, ``—`` where the host alone cannot hold the KV cache (NaN)."""
+    return "—" if math.isnan(value) else text
+
+
 def markdown_rows(frame) -> list[str]:
     """The summary as Markdown table rows (the README's table)."""
     lines = [HEADER, "|" + "---|" * HEADER.count(" | ") + "---|"]
     for row in frame.itertuples():
         lines.append(
-            f"| {row.batch} | {row.context:,} | {format_si(row.host_alone_time_per_token, 's', 3)} "
-            f"| {format_si(row.system_time_per_token, 's', 3)} | ×{row.speedup:.3g} (×{row.amdahl_limit:.3g}) "
-            f"| {format_si(row.host_alone_energy_per_token, 'J', 3)} → {format_si(row.system_energy_per_token, 'J', 3)} "
-            f"| ×{row.energy_ratio:.3g} | {row.host_alone_attention_share:.1%} "
+            f"| {row.batch} | {row.context:,} | {_shown(row.host_alone_time_per_token, format_si(row.host_alone_time_per_token, 's', 3))} "
+            f"| {format_si(row.system_time_per_token, 's', 3)} "
+            f"| {_shown(row.speedup, f'×{row.speedup:.3g} (×{row.amdahl_limit:.3g})')} "
+            f"| {_shown(row.host_alone_energy_per_token, format_si(row.host_alone_energy_per_token, 'J', 3))} → "
+            f"{format_si(row.system_energy_per_token, 'J', 3)} "
+            f"| {_shown(row.energy_ratio, f'×{row.energy_ratio:.3g}')} "
+            f"| {_shown(row.host_alone_attention_share, f'{row.host_alone_attention_share:.1%}')} "
             f"| {row.host_share:.1%} / {row.link_share:.2%} / {row.attention_share:.3%} "
             f"| {row.chips} ({row.attention_area / MM2:,.0f} mm²) | {row.refresh_share_of_attention_energy:.1%} |")
     return lines

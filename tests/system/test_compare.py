@@ -57,3 +57,13 @@ def test_system_command_refuses_a_chip(cli):
     code, _, err = cli("system", "--system", ROOT / "hardware_specs" / "gpu" / "h100_sxm.json",
                        "--workload", WORKLOADS / "llama-3-8b.json")
     assert code == 2 and "expected kind 'system'" in err
+
+
+def test_summary_leaves_blank_where_the_host_alone_cannot_hold_the_kv_cache(system, llama):
+    """Batch 128 × 8,192 tokens: 2·8192·128·32·8·128·2 B = 137 GB of KV cache > the H100's 80 GB; the system keeps
+    it on the chips, the H100 alone cannot."""
+    from archmodel.system.summary import summary_table
+
+    frame = summary_table(system, llama, [1024, 8192], [128]).set_index("context")
+    assert np.isfinite(frame.loc[1024, "speedup"]) and np.isnan(frame.loc[8192, "speedup"])
+    assert np.isfinite(frame.loc[8192, "system_time_per_token"])
