@@ -56,6 +56,39 @@ def _choose(values: list[np.ndarray], index: np.ndarray) -> np.ndarray:
     return np.choose(index, [np.broadcast_to(value, index.shape) for value in values])
 
 
+@dataclass(frozen=True)
+class Schedule:
+    """The fastest micro-batch split at each context, with the host energy it implies."""
+
+    token_time: np.ndarray
+    by_device: dict[str, np.ndarray]
+    micro_batches: np.ndarray
+    host_energy: dict
+
+
+def fastest_schedule(system, on_host, on_chips, contexts, full_host: HostPart, full_chips: ChipPart, traffic
+                     ) -> Schedule:
+    """Try every micro-batch count m dividing the batch; keep the fastest per context.
+
+    Host ops inside the layers run m times at batch B/m (energy × m); those
+    outside run once at batch B.
+    """
+    batch, layers = on_host.batch, on_host.model.layers
+    counts = micro_batch_counts(batch)
+    timelines, energies = [], []
+    for m in counts:
+        host = full_host if m == 1 else host_part(system.host_spec, on_host, contexts, batch // m)
+        chips = full_chips if m == 1 else chip_part(system.attention_chip, on_chips, contexts, batch // m)
+        timelines.append(_schedule(system, host, chips, full_host.outside, m, layers, traffic))
+        energies.append({key: value * m for key, value in host.energy.items() if key[0] not in host.outside_ops})
+    best = np.argmin(np.stack([timeline.token_time for timeline in timelines]), axis=0)
+    by_device = {device: _choose([t.by_device[device] for t in timelines], best) for device in (HOST, LINK, ATTENTION)}
+    host_energy = {key: _choose([each.get(key, 0.0) for each in energies], best)
+                   for key in sorted({key for each in energies for key in each})}
+    host_energy.update({key: value for key, value in full_host.energy.items() if key[0] in full_host.outside_ops})
+    return Schedule(_choose([t.token_time for t in timelines], best), by_device, np.asarray(counts)[best], host_energy)
+
+
 def estimate_system(system, workload, context=1024, batch: int | None = None) -> SystemEstimate:
     """One decode step of the whole model on ``system``: host, link and attention chips.
 
@@ -64,6 +97,7 @@ def estimate_system(system, workload, context=1024, batch: int | None = None) ->
     system : System
         From :func:`archmodel.load_chip` on a ``"kind": "system"`` JSON.
     workload : Workload
+        Its ``scope`` is ignored: a system always runs the whole model.
     context : int or sequence of int
         Context lengths [-].
     batch : int, optional
@@ -74,44 +108,30 @@ def estimate_system(system, workload, context=1024, batch: int | None = None) ->
         workload = with_overrides(workload, {"batch": int(batch)}, label="batch")
     if workload.scope != "full":
         workload = with_overrides(workload, {"scope": "full"}, label="system: whole model")
-    layers, batch = workload.model.layers, workload.batch
     on_host, on_chips, traffic = host_workload(workload), attention_workload(workload), link_traffic(workload)
-    full_host = host_part(system.host_spec, on_host, contexts, batch)
-    full_chips = chip_part(system.attention_chip, on_chips, contexts, batch)
+    full_host = host_part(system.host_spec, on_host, contexts, workload.batch)
+    full_chips = chip_part(system.attention_chip, on_chips, contexts, workload.batch)
     count = chip_count(system, on_chips, full_chips.result.area, full_chips.copies)
-    counts = micro_batch_counts(batch)
-    timelines, host_energies = [], []
-    for m in counts:
-        host = full_host if m == 1 else host_part(system.host_spec, on_host, contexts, batch // m)
-        chips = full_chips if m == 1 else chip_part(system.attention_chip, on_chips, contexts, batch // m)
-        timelines.append(_schedule(system, host, chips, full_host.outside, m, layers, traffic))
-        host_energies.append({key: value * m for key, value in host.energy.items() if key[0] not in host.outside_ops})
-    best = np.argmin(np.stack([timeline.token_time for timeline in timelines]), axis=0)
-    token_time = _choose([t.token_time for t in timelines], best)
-    by_device = {device: _choose([t.by_device[device] for t in timelines], best) for device in (HOST, LINK, ATTENTION)}
-    return _assemble(system, workload, contexts, full_host, full_chips, count, traffic, token_time, by_device,
-                     np.asarray(counts)[best], host_energies, best)
+    schedule = fastest_schedule(system, on_host, on_chips, contexts, full_host, full_chips, traffic)
+    return _assemble(system, workload, contexts, full_host, full_chips, count, traffic, schedule)
 
 
-def _assemble(system, workload, contexts, full_host, full_chips, count: ChipCount, traffic, token_time, by_device,
-              micro_batches, host_energies, best) -> SystemEstimate:
-    refresh = refresh_at(full_chips, contexts, token_time)
-    token_time = token_time + refresh.latency
-    by_device[ATTENTION] = by_device[ATTENTION] + refresh.latency
-    keys = sorted({key for energies in host_energies for key in energies})
-    energy = {key: _choose([energies.get(key, 0.0) for energies in host_energies], best) for key in keys}
-    energy.update({key: value for key, value in full_host.energy.items() if key[0] in full_host.outside_ops})
-    bits = traffic_bits(workload, traffic)
-    energy[("link_to_chips", "link", LINK)] = np.full_like(contexts, bits["link_to_chips"] * system.link_spec.energy_per_bit)
-    energy[("link_to_host", "link", LINK)] = np.full_like(contexts, bits["link_to_host"] * system.link_spec.energy_per_bit)
+def _assemble(system, workload, contexts, full_host: HostPart, full_chips: ChipPart, count: ChipCount, traffic,
+              schedule: Schedule) -> SystemEstimate:
+    """Refresh at the schedule's token interval, then every device's energy by ledger key."""
+    refresh = refresh_at(full_chips, contexts, schedule.token_time)
+    by_device = {**schedule.by_device, ATTENTION: schedule.by_device[ATTENTION] + refresh.latency}
+    energy, events = dict(schedule.host_energy), dict(refresh.events)
+    for direction, bits in traffic_bits(workload, traffic).items():
+        energy[(direction, "link", LINK)] = np.full_like(contexts, bits * system.link_spec.energy_per_bit)
+        events[(direction, "link", LINK)] = np.full_like(contexts, bits)
     energy.update(chip_energy(full_chips))
     for key, value in refresh.energy.items():
         energy[key] = energy.get(key, 0.0) + value
-    events = {("link_to_chips", "link", LINK): np.full_like(contexts, bits["link_to_chips"]),
-              ("link_to_host", "link", LINK): np.full_like(contexts, bits["link_to_host"]), **refresh.events}
-    return SystemEstimate(system=system, workload=workload, context=contexts, latency=token_time,
-                          latency_by_device=by_device, energy_by_key=energy, events_by_key=events, chips=count,
-                          micro_batches=micro_batches, refresh_hidden_latency=refresh.hidden_latency,
+    return SystemEstimate(system=system, workload=workload, context=contexts,
+                          latency=schedule.token_time + refresh.latency, latency_by_device=by_device,
+                          energy_by_key=energy, events_by_key=events, chips=count,
+                          micro_batches=schedule.micro_batches, refresh_hidden_latency=refresh.hidden_latency,
                           attention_result=full_chips.result, labels=full_host.labels,
                           notes=full_host.notes + _notes(system, count), host_calibration=full_host.calibration)
 

@@ -116,14 +116,19 @@ class SystemEstimate:
     def source_table(self) -> pd.DataFrame:
         return self.attention_result.source_table
 
+    #: no physical floor is defined for a whole system (its host's floor covers only the host's ops)
     floor_latency = None
     floor_energy = None
 
     @property
     def floor_time_per_token(self) -> np.ndarray:
+        """NaN: no floor (see ``floor_latency``)."""
         return np.full_like(self.context, np.nan)
 
-    floor_energy_per_token = floor_time_per_token
+    @property
+    def floor_energy_per_token(self) -> np.ndarray:
+        """NaN: no floor (see ``floor_latency``)."""
+        return np.full_like(self.context, np.nan)
 
     @property
     def not_mapped(self) -> list[str]:
