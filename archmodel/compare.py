@@ -27,6 +27,8 @@ import pandas as pd
 from archmodel.engine import estimate
 from archmodel.mapping.gpu import ENERGY_NOTE, GPUTiling
 from archmodel.specs.errors import UsageError
+from archmodel.specs.loading import with_overrides
+from archmodel.system.amdahl import time_shares
 
 #: columns of the comparison table and their units
 COLUMNS = {
@@ -42,6 +44,10 @@ COLUMNS = {
     "latency_ratio": "",
     "energy_ratio": "",
     "board_energy_per_token": "J",
+    "host_share": "",
+    "link_share": "",
+    "attention_share": "",
+    "chips": "",
 }
 
 
@@ -64,18 +70,21 @@ class Comparison:
 def per_instance(chip, workload, context, scope):
     """Estimate ``chip``; a chip replicating its arrays per sequence is costed for one sequence."""
     result = estimate(chip, workload, context=context, scope=scope)
-    if result.accounting.plan.replicates_per_sequence and result.batch > 1:
+    if chip.kind != "system" and result.accounting.plan.replicates_per_sequence and result.batch > 1:
         result = estimate(chip, workload, context=context, batch=1, scope=scope)
     return result
 
 
 def _calibration_name(result) -> str:
     """Name of the calibration a GPU result used; empty for other chips."""
+    if result.chip.kind == "system":
+        return result.host_calibration
     tiling = result.accounting.plan.tiling
     return tiling.calibration.name if isinstance(tiling, GPUTiling) else ""
 
 
 def _rows(result) -> pd.DataFrame:
+    shares = time_shares(result)
     return pd.DataFrame({
         "chip": result.chip.name,
         "kind": result.chip.kind,
@@ -88,6 +97,8 @@ def _rows(result) -> pd.DataFrame:
         "floor_energy_per_token": result.floor_energy_per_token,
         "board_energy_per_token": (np.full(result.context.shape, np.nan) if result.board_energy_per_token is None
                                    else result.board_energy_per_token),
+        **{f"{device}_share": share for device, share in shares.items()},
+        "chips": result.chips.chips if result.chip.kind == "system" else np.nan,
     })
 
 
@@ -105,6 +116,13 @@ def caveats(results, workload) -> list[str]:
     if workload.attention.kind == "full_buffer":
         caveats.append(f"every step attends the full {workload.attention.window}-slot buffer (the paper's GPU "
                        "benchmark), whatever the context")
+    unmapped = sorted({f"{result.chip.name}: {', '.join(result.not_mapped)}" for result in results if result.not_mapped})
+    if unmapped:
+        caveats.append("not mapped (executed off-chip, not costed): " + "; ".join(unmapped))
+    if any(result.chip.kind == "system" for result in results):
+        caveats.append("a system (host + attention chips + link) always runs the whole model, so every chip was "
+                       "costed on the whole model (scope 'full', all layers); *_share columns: each device's share "
+                       "of the token time on the critical path (a chip alone: attention-core ops vs the rest)")
     if any(result.chip.kind == "gpu" for result in results):
         caveats.append("calibrated GPU figures include what the calibration measured (framework and kernel launch "
                        "overhead for PyTorch eager)")
@@ -126,6 +144,9 @@ def compare(chips: list, workload, context=1024, scope: str = "layer") -> Compar
     """
     if not chips:
         raise UsageError("compare needs at least one chip")
+    if any(chip.kind == "system" for chip in chips):  # a system runs the whole model: so must the others
+        workload = with_overrides(workload, {"scope": "full"}, label="compare with a system")
+        scope = "model"
     results = [per_instance(chip, workload, context, scope) for chip in chips]
     frames = [_rows(result) for result in results]
     for frame in frames:
@@ -135,5 +156,5 @@ def compare(chips: list, workload, context=1024, scope: str = "layer") -> Compar
     table.attrs["units"] = COLUMNS
     convention = (f"ratio = chip's per-token figure / {results[0].chip.name}'s; with the analog chip first it is the "
                   "analog chip's speed-up and energy saving")
-    labels = [label for result in results for label in result.labels]
+    labels = list(dict.fromkeys(label for result in results for label in result.labels))
     return Comparison(table[list(COLUMNS)], caveats(results, workload), labels, convention)

@@ -14,6 +14,7 @@ from archmodel.cli.app import app
 from archmodel.emulator.cli import run_emulate
 from archmodel.specs.errors import UsageError
 from archmodel.specs.units import to_si
+from archmodel.system.emulation import system_token_interval
 
 
 def _show(value) -> str:
@@ -38,10 +39,31 @@ def _seconds(text: str) -> float:
     return value
 
 
+def _chip_and_interval(chip, system, workload, context, time_per_token, decay_per_step) -> tuple[Path, float | None]:
+    """The chip file and Δt [s]: from --chip and --time-per-token, or from --system and --workload."""
+    if system is None:
+        named = [flag for flag, value in (("--workload", workload), ("--context", context)) if value is not None]
+        if named:
+            raise UsageError(f"{', '.join(named)} only apply with --system")
+        if chip is None:
+            raise UsageError("give --chip (a gain-cell chip) or --system with --workload")
+        return chip, None if time_per_token is None else _seconds(time_per_token)
+    named = [flag for flag, value in (("--chip", chip), ("--time-per-token", time_per_token),
+                                      ("--decay-per-step", decay_per_step)) if value is not None]
+    if named:
+        raise UsageError(f"--system sets the chip and λ = Δt/τ itself; drop {', '.join(named)}")
+    if workload is None:
+        raise UsageError("--system needs --workload (the token interval depends on the model and batch)")
+    return system_token_interval(system, workload, context)
+
+
 @app.command()
 def emulate(
-    chip: Annotated[Path, typer.Option("--chip", help="gain-cell chip spec JSON")],
     mode: Annotated[str, typer.Option(help="softmax, softmax_window, hardsigmoid, gaincell_linear or gaincell_cubic")],
+    chip: Annotated[Path | None, typer.Option("--chip", help="gain-cell chip spec JSON")] = None,
+    system: Annotated[Path | None, typer.Option("--system", help="system spec JSON: its attention chip, λ = Δt/τ from its token interval")] = None,
+    workload: Annotated[Path | None, typer.Option("--workload", help="with --system: the workload whose token interval sets λ")] = None,
+    context: Annotated[int | None, typer.Option("--context", help="with --system: context of the token interval (default: the window)")] = None,
     inputs: Annotated[Path | None, typer.Option("--inputs", help="npz with float32 q, k, v (B, H, T, d) and optional scalers")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="npz receiving y")] = None,
     window: Annotated[int | None, typer.Option(help="sliding window M [tokens] (default 1024)")] = None,
@@ -60,15 +82,16 @@ def emulate(
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
 ) -> None:
     """Emulate one attention layer on the chip and compare it with ideal attention."""
+    chip, time_per_token = _chip_and_interval(chip, system, workload, context, time_per_token, decay_per_step)
     metrics = run_emulate(chip, mode, inputs=inputs, out=out, window=window, decay_per_step=decay_per_step,
                           q_levels=q_levels, kv_levels=kv_levels, out_levels=out_levels,
                           no_quantization=no_quantization, tokens=tokens, heads=heads, batch=batch, seed=seed,
-                          path=path, time_per_token=None if time_per_token is None else _seconds(time_per_token),
+                          path=path, time_per_token=time_per_token,
                           chip_out=chip_out)
     if as_json:
         typer.echo(json.dumps(metrics, indent=2))
         return
-    table = Table(title=f"emulate {metrics['mode']} ({metrics['path']}) on {chip}")
+    table = Table(title=f"emulate {metrics['mode']} ({metrics['path']}) on {system or chip}")
     table.add_column("metric")
     table.add_column("value", justify="right")
     for key, value in metrics.items():

@@ -42,12 +42,27 @@ def print_estimate(result) -> None:
             *(format_si(float(value[index] if getattr(value, "ndim", 0) else value), "J") for value in groups.values()),
         )
     console.print(table)
+    if result.chip.kind == "system":
+        print_devices(console, result)
     console.print("area: not modelled for this chip" if result.area is None else f"area: {format_area(result.area)}")
     print_area(console, result)
     for label in result.labels:
         console.print(f"note: {label}")
     for note in result.notes:
         console.print(f"note: {note}")
+
+
+def print_devices(console: Console, result) -> None:
+    """A system's Amdahl breakdown: each device's share of the token time and energy, and the dies."""
+    table = Table(title=f"by device ({result.chips.chips} attention dies of ≤ {format_area(result.chips.max_die_area)})")
+    for column in ("context", "device", "time on critical path", "share", "energy"):
+        table.add_column(column, justify="right")
+    for index, context in enumerate(result.context):
+        for device, latency in result.latency_by_device.items():
+            table.add_row(f"{int(context)}", device, format_si(latency[index], "s"),
+                          f"{latency[index] / result.latency[index]:.1%}",
+                          format_si(result.energy_by_device[device][index], "J"))
+    console.print(table)
 
 
 def print_area(console: Console, result) -> None:

@@ -32,6 +32,7 @@ PROBE_WORKLOAD = {
               "vocab": 50257, "max_context": 1024},
     "attention": {"kind": "sliding_window", "window": 1024},
     "dtype": "float16",
+    "scope": "attention",
 }
 
 

@@ -37,14 +37,16 @@ def _print_comparison(result) -> None:
     console = Console(width=max(Console().width, TABLE_WIDTH))
     table = Table(title="per generated token; ratio = chip / first chip")
     for column in ("chip", "calibration", "batch", "context", "time/token", "energy/token",
-                   "floor time", "floor energy", "latency ×", "energy ×"):
+                   "floor time", "floor energy", "latency ×", "energy ×", "time host/link/attn", "dies"):
         table.add_column(column, justify="left" if column in ("chip", "calibration") else "right")
     for row in result.table.itertuples():
         floor = "—" if math.isnan(row.floor_time_per_token) else format_si(row.floor_time_per_token, "s")
         floor_energy = "—" if floor == "—" else format_si(row.floor_energy_per_token, "J")
         table.add_row(row.chip, row.calibration, str(row.batch), str(row.context), format_si(row.time_per_token, "s"),
                       format_si(row.energy_per_token, "J"), floor, floor_energy,
-                      _ratio(row.latency_ratio), _ratio(row.energy_ratio))
+                      _ratio(row.latency_ratio), _ratio(row.energy_ratio),
+                      f"{row.host_share:.0%}/{row.link_share:.0%}/{row.attention_share:.0%}",
+                      "—" if math.isnan(row.chips) else f"{row.chips:.0f}")
     console.print(table)
     console.print(f"convention: {result.convention}")
     for label in result.labels:

@@ -35,7 +35,6 @@ from typing import TYPE_CHECKING
 import numpy as np
 
 from archmodel.costs.cost import Cost, Step
-from archmodel.costs.technology import energy_factor
 from archmodel.specs.gaincell import GainCellChip
 
 if TYPE_CHECKING:
@@ -126,31 +125,3 @@ def _together(*costs: Cost) -> Cost:
         for name, values in merged.items():
             values.update(getattr(cost, name))
     return Cost(latency=costs[0].latency, **merged)
-
-
-def refresh(chip: GainCellChip, tiling: GainCellTiling, op, step: Step) -> Cost:
-    """Rewrite of live cells when a window outlives the retention time.
-
-    A window lasts M × Δt (Δt = ``step.token_interval`` [s]).  If that exceeds
-    θ·τ (θ = ``schedule.refresh_threshold``), every live cell is rewritten
-    once per θ·τ, so per step::
-
-        refreshes = 2 · H_kv · d · n · Δt / (θ·τ)
-        E = refreshes × (E_dac + E_write)
-
-    Refresh uses the write port between reads; no critical-path time.
-    """
-    interval = step.token_interval
-    period = chip.schedule.refresh_threshold * chip.gain_cell.retention_time
-    needed = tiling.window * interval > period
-    live_cells = 2 * tiling.kv_heads * tiling.head_dim * step.live_tokens
-    refreshes = np.where(needed, live_cells * interval / period, 0.0)
-    energy_per_refresh = chip.dac.energy_per_conversion * energy_factor(chip) + chip.gain_cell.energy_per_write
-    component = ("refresh", chip.dac.group)
-    return Cost(
-        energy={component: refreshes * energy_per_refresh},
-        events={component: refreshes},
-        latency=step.zeros(),
-        sources={component: ("$.gain_cell.retention_time", "$.schedule.refresh_threshold",
-                             "$.dac.energy_per_conversion", "$.gain_cell.energy_per_write")},
-    )

@@ -8,7 +8,7 @@ this registry lacks is an error, never a silent zero.
 
 from __future__ import annotations
 
-from archmodel.costs import adc, converters, digital, gaincell_arrays, pulse_circuits
+from archmodel.costs import adc, converters, digital, gaincell_arrays, pulse_circuits, retention
 from archmodel.costs.gpu import gpu_kernel
 
 UNIT_COSTS = {
@@ -17,7 +17,7 @@ UNIT_COSTS = {
     "window_reload": converters.window_reload,
     "key_array_read": gaincell_arrays.key_array_read,
     "value_array_read": gaincell_arrays.value_array_read,
-    "refresh": gaincell_arrays.refresh,
+    "refresh": retention.refresh,
     "query_pulses": pulse_circuits.query_pulses,
     "charge_to_pulse": pulse_circuits.charge_to_pulse,
     "signed_readout": pulse_circuits.signed_readout,

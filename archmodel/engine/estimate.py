@@ -33,8 +33,9 @@ def estimate(chip, workload, context=1024, batch: int | None = None, scope: str 
 
     Parameters
     ----------
-    chip : GainCellChip or GPU spec
-        From :func:`archmodel.load_chip`.
+    chip : GainCellChip, GPU or System spec
+        From :func:`archmodel.load_chip`; a system returns a
+        :class:`~archmodel.system.SystemEstimate` of the whole model.
     workload : Workload
         From :func:`archmodel.load_workload`.
     context : int or sequence of int
@@ -45,6 +46,10 @@ def estimate(chip, workload, context=1024, batch: int | None = None, scope: str 
     scope : {"head", "layer", "model"}
         One attention head, one layer, or all layers.
     """
+    if chip.kind == "system":  # host + attention chips + link: always the whole model (archmodel.system)
+        from archmodel.system import estimate_system
+
+        return estimate_system(chip, workload, context=context, batch=batch)
     contexts = context_array(context)
     check_scope(scope)
     if batch is not None and check_batch(batch) != workload.batch:

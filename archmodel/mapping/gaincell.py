@@ -19,8 +19,8 @@ The decode step becomes tasks on the resources of one KV head's unit
 (:mod:`archmodel.mapping.gaincell_tasks`); the engine schedules them.
 
 A causal workload keeps its whole trained context: M = ``model.max_context``.
-Projections, MLP, norms and the LM head are not executed by the chip and are
-listed as not mapped.
+Projections, MLP, norms and the LM head are not executed by the chip: a
+workload of scope "full" is refused (a system spec, with a host, runs it).
 """
 
 from __future__ import annotations
@@ -137,6 +137,11 @@ def map_gaincell(chip: GainCellChip, workload: Workload, graph: nx.DiGraph) -> P
         extra = ("window_reload",) if op.kind == "kv_write" and tiling.sequential_sequences > 1 else ()
         after = ("refresh",) if op.kind == "kv_write" else ()
         mapped.append(MappedOp(op, units + extra, after))
+    if not_mapped and workload.scope == "full":
+        raise MappingError(
+            f"{workload.file}: $.scope: the attention chip {chip.name!r} cannot run a 'full' workload alone; not "
+            f"mapped: {', '.join(op.name for op in not_mapped)} (use a system spec with a host, "
+            "hardware_specs/systems/, or set scope to 'attention')")
     timed_by = {m.op.kind: (m.op.name, m.units) for m in mapped}
     notes = []
     if not_mapped:

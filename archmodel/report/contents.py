@@ -209,6 +209,8 @@ def gpu_validation_sections(data: ReportData) -> list[Section]:
 
 def sections(data: ReportData) -> list[Section]:
     """Every figure section of the report, in reading order."""
+    from archmodel.report.system_contents import system_sections  # builds on Section and breakdown_rows
+
     return (curve_sections(data) + published_sections(data) + breakdown_sections(data) + schedule_sections(data)
-            + sensitivity_sections(data) + gpu_validation_sections(data))
+            + sensitivity_sections(data) + gpu_validation_sections(data) + system_sections(data))
 

@@ -6,7 +6,7 @@ HTML only read the :class:`ReportData` it returns.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -21,6 +21,8 @@ from archmodel.report.style import chip_colors
 from archmodel.specs import load_chip, load_workload, with_overrides
 from archmodel.sweep import Grid, parse_contexts, run_sweep
 from archmodel.sweep.schema import TABLES
+from archmodel.system.partition import system_plan
+from archmodel.report.system_data import system_table
 
 
 @dataclass(frozen=True)
@@ -73,6 +75,7 @@ class ReportData:
     ratios: pd.DataFrame
     mapping: pd.DataFrame
     replicating: tuple[str, ...]
+    systems: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def colors(self) -> dict[str, str]:
@@ -149,6 +152,7 @@ def collect(loaded: LoadedRecipe) -> ReportData:
         mapping=mapping_table(chips, scenarios, plans),
         replicating=tuple(chip.label for chip in chips
                           if any(plans[chip.key, scenario.key].replicates_per_sequence for scenario in scenarios)),
+        systems=system_table(chips, scenarios),
     )
 
 
@@ -181,7 +185,8 @@ def mapping_plans(chips: list[ChipInfo], scenarios: list[ScenarioInfo]) -> dict[
             workload = with_overrides(workload, {"batch": scenario.batch}, label="batch")
         graph = build_graph(workload)
         for chip in chips:
-            plans[chip.key, scenario.key] = map_workload(chip.spec, workload, graph)
+            plans[chip.key, scenario.key] = (system_plan(chip.spec, workload) if chip.spec.kind == "system"
+                                             else map_workload(chip.spec, workload, graph))
     return plans
 
 

@@ -117,7 +117,7 @@ def resolve_extends(document: dict, path: Path, seen: tuple[Path, ...] = ()) -> 
 
 
 def load_chip(path: str | Path) -> BaseModel:
-    """Load a chip (gain-cell chip or GPU) from a JSON file (``extends`` resolved).
+    """Load a chip (gain-cell chip, GPU or system) from a JSON file (``extends`` resolved).
 
     ``PATH#NAME`` selects calibration ``NAME`` of a GPU instead of its default.
     """
@@ -126,6 +126,10 @@ def load_chip(path: str | Path) -> BaseModel:
     chip = chip_from_dict(resolve_extends(read_json(path), path), str(path))
     if mark and not calibration.strip():
         raise UsageError(f"{path}: expected a calibration name after '#' (PATH#NAME), found nothing")
+    if chip.kind == "system":  # a host, attention chips and a link: load the parts it names
+        from archmodel.specs.system import resolve_parts
+
+        return resolve_parts(chip)
     if not calibration:
         return chip
     from archmodel.specs.gpu import GPU, with_calibration
@@ -168,4 +172,8 @@ def with_overrides(spec: BaseModel, overrides: dict[str, object], label: str = "
     updated = validate(type(spec), document, f"{spec.file} [{label}]")
     updated._file = spec.file
     updated._provenance = records
+    if getattr(updated, "kind", None) == "system":  # its parts are loaded from the paths it names
+        from archmodel.specs.system import resolve_parts
+
+        resolve_parts(updated)
     return updated

@@ -9,6 +9,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from archmodel import estimate, with_overrides
+from archmodel.costs.converters import write_energy
 
 
 #: one K/V write at the paper point (M = 1024): the published DAC share 330 pJ over 2d = 128 writes
@@ -104,13 +105,18 @@ def test_write_without_overlap_adds_the_dac_time(chip, gpt2):
 
 
 def test_refresh_when_the_window_outlives_retention(chip, gpt2):
-    """τ = 0.5 ms < window duration 1024 × 0.78 µs = 0.8 ms → live cells rewritten every τ."""
+    """τ = 0.5 ms < window duration 1024 × 0.78 µs = 0.8 ms → tokens older than τ rewritten every τ.
+
+    costs/retention.py: the tokens older than θ·τ = 0.5 ms are n − 1 − 0.5 ms / 0.78 µs = 381.97 of
+    the 1024 live ones; each is rewritten Δt/τ times per step.
+    """
     leaky = with_overrides(chip, {"gain_cell.retention_time": "0.5 ms"})
     result = estimate(leaky, gpt2, context=1024, scope="layer")
     interval = 12 * 65e-9
-    refreshes = 12 * 2 * 64 * 1024 * interval / 0.5e-3
-    # refresh prices the DAC's ladder and driver and the storage node (costs/gaincell_arrays.refresh)
-    per_refresh = chip.dac.energy_per_conversion + chip.gain_cell.energy_per_write
+    stale = 1024 - 1 - 0.5e-3 / interval
+    refreshes = 12 * 2 * 64 * stale * interval / 0.5e-3
+    # each refresh is a full K/V write: DAC ladder, driver, write line and storage node (costs/retention.py)
+    per_refresh = write_energy(chip, result.accounting.plan.tiling)
     assert_allclose(result.energy_by_component["refresh"], refreshes * per_refresh, rtol=1e-9)
 
 

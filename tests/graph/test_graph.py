@@ -41,10 +41,23 @@ def test_graph_cli_json_and_dot(cli):
     assert code == 0 and out.startswith('digraph "gpt2"') and '"score" -> "activation";' in out
 
 
-def test_not_mapped_ops_are_reported(chip, gpt2):
-    from archmodel import estimate
+def test_a_full_workload_on_an_attention_chip_alone_is_refused(chip, gpt2):
+    """issue 10 item 4: no silent drops; the message names the unmapped ops and points to system specs."""
+    import pytest
 
-    result = estimate(chip, with_overrides(gpt2, {"scope": "full"}), context=1024)
-    assert "mlp_up" in result.not_mapped and "q_projection" in result.not_mapped
-    assert result.to_dict()["not_mapped"] == result.not_mapped
+    from archmodel import MappingError, estimate
+
+    with pytest.raises(MappingError, match=r"\$\.scope: .*not mapped: embedding, .*mlp_up, .*lm_head .*system spec"):
+        estimate(chip, with_overrides(gpt2, {"scope": "full"}), context=1024)
+
+
+def test_the_cli_refuses_a_full_workload_on_an_attention_chip_in_one_line(tmp_path, cli):
+    from tests.conftest import CHIP, WORKLOADS
+
+    workload = tmp_path / "gpt2-full.json"
+    document = json.loads((WORKLOADS / "gpt2.json").read_text())
+    workload.write_text(json.dumps({**document, "scope": "full"}))
+    code, out, err = cli("estimate", "--chip", CHIP, "--workload", workload)
+    assert code == 2 and len(err.strip().splitlines()) == 1
+    assert "not mapped: embedding" in err and "hardware_specs/systems/" in err
 
