@@ -7,13 +7,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from archmodel.cli.app import app
-from archmodel.emulator.cli import run_emulate
 from archmodel.specs.errors import UsageError
-from archmodel.specs.units import to_si
 
 
 def _show(value) -> str:
@@ -26,6 +22,8 @@ def _show(value) -> str:
 
 def _seconds(text: str) -> float:
     """``--time-per-token`` in seconds: a bare number is seconds, else a string with a unit."""
+    from archmodel.specs.units import to_si
+
     try:
         value = float(text)
     except ValueError:
@@ -51,20 +49,31 @@ def emulate(
     out_levels: Annotated[int | None, typer.Option("--out-levels", help="sub-tile output levels (default: the chip's)")] = None,
     no_quantization: Annotated[bool, typer.Option("--no-quantization", help="ignore the chip's levels (levels given explicitly still apply)")] = False,
     time_per_token: Annotated[str | None, typer.Option("--time-per-token", help="time between tokens, e.g. '0.78 us': λ = Δt / τ of the chip")] = None,
-    tokens: Annotated[int | None, typer.Option(help="random inputs: tokens T")] = None,
-    heads: Annotated[int | None, typer.Option(help="random inputs: heads H")] = None,
-    batch: Annotated[int | None, typer.Option(help="random inputs: sequences B")] = None,
+    tokens: Annotated[int | None, typer.Option(help="random inputs: tokens T (default 1024)")] = None,
+    heads: Annotated[int | None, typer.Option(help="random inputs: heads H (default 12)")] = None,
+    batch: Annotated[int | None, typer.Option(help="random inputs: sequences B (default 1)")] = None,
+    head_dim: Annotated[int | None, typer.Option("--head-dim", help="random inputs: head dimension d (default: the chip's array.rows)")] = None,
     seed: Annotated[int | None, typer.Option(help="random inputs and noise: seed")] = None,
     path: Annotated[str, typer.Option(help="prefill (all tokens at once) or decode (token by token)")] = "prefill",
     chip_out: Annotated[Path | None, typer.Option("--chip-out", help="write a chip JSON extending --chip with the measured activity")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
 ) -> None:
-    """Emulate one attention layer on the chip and compare it with ideal attention."""
+    """Emulate one attention layer on the chip and compare it with ideal attention.
+
+    Without --inputs, q, k and v are random (Gaussian, seeded), not activations of a trained
+    model, and the model is not adapted to the hardware: the errors printed are those of
+    the unadapted layer on synthetic data.
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    from archmodel.emulator.cli import run_emulate
+
     metrics = run_emulate(chip, mode, inputs=inputs, out=out, window=window, decay_per_step=decay_per_step,
                           q_levels=q_levels, kv_levels=kv_levels, out_levels=out_levels,
                           no_quantization=no_quantization, tokens=tokens, heads=heads, batch=batch, seed=seed,
                           path=path, time_per_token=None if time_per_token is None else _seconds(time_per_token),
-                          chip_out=chip_out)
+                          chip_out=chip_out, head_dim=head_dim)
     if as_json:
         typer.echo(json.dumps(metrics, indent=2))
         return

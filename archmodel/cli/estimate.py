@@ -7,14 +7,8 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from archmodel.cli.app import app
-from archmodel.engine import estimate as run_estimate
-from archmodel.graph import build_graph, graph_to_dot, graph_to_json
-from archmodel.specs import load_chip, load_workload
-from archmodel.specs.units import format_area, format_si
 
 ChipOption = Annotated[Path, typer.Option("--chip", help="chip or GPU spec JSON")]
 WorkloadOption = Annotated[Path, typer.Option("--workload", help="workload JSON or Hugging Face config.json")]
@@ -25,6 +19,11 @@ JsonOption = Annotated[bool, typer.Option("--json", help="print one JSON object"
 
 def print_estimate(result) -> None:
     """A readable table of one estimate."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from archmodel.specs.units import format_area, format_si
+
     console = Console(width=max(Console().width, 140))
     title = f"{result.chip.name} — {result.workload.name} — scope {result.scope}, batch {result.batch}"
     table = Table(title=title)
@@ -49,8 +48,12 @@ def print_estimate(result) -> None:
         console.print(f"note: {note}")
 
 
-def print_area(console: Console, result) -> None:
+def print_area(console, result) -> None:
     """Area by component, each with the provenance of its per-instance area."""
+    from rich.table import Table
+
+    from archmodel.specs.units import format_area
+
     if not result.area_by_component:
         return
     table = Table(title="area by component (bottom-up)")
@@ -74,11 +77,28 @@ def estimate(
     as_json: JsonOption = False,
 ) -> None:
     """Latency, energy and area of one decode step."""
+    from archmodel.engine import estimate as run_estimate
+    from archmodel.specs import load_chip, load_workload
+
     result = run_estimate(load_chip(chip), load_workload(workload), context=context, batch=batch, scope=scope)
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2))
     else:
         print_estimate(result)
+    warn_large_area(result.area)
+
+
+#: largest single die: the lithography reticle field, 26 mm × 33 mm = 858 mm² [m²]
+RETICLE_AREA = 858e-6
+
+
+def warn_large_area(area: float | None) -> None:
+    """One warning line on stderr when an estimate's area is more than 10 reticles (no one die could hold it)."""
+    if area is not None and area > 10 * RETICLE_AREA:
+        from archmodel.specs.units import format_area
+
+        typer.echo(f"archmodel: warning: total area {format_area(area)} is more than 10 reticle fields "
+                   f"(858 mm² each); the batch and window need many chips", err=True)
 
 
 @app.command()
@@ -87,6 +107,8 @@ def graph(
     format: Annotated[str, typer.Option("--format", help="json or dot")] = "json",
 ) -> None:
     """Dump the decode-step dataflow graph of a workload."""
+    from archmodel.graph import build_graph, graph_to_dot, graph_to_json
+    from archmodel.specs import load_workload
     from archmodel.specs.errors import UsageError
 
     decode_graph = build_graph(load_workload(workload))

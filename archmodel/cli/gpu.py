@@ -9,16 +9,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from archmodel.cli.app import app
 from archmodel.cli.estimate import ContextOption, JsonOption, ScopeOption, WorkloadOption
-from archmodel.compare import compare as run_compare
-from archmodel.specs import load_chip, load_workload
 from archmodel.specs.errors import UsageError
-from archmodel.specs.gpu import GPU
-from archmodel.specs.units import format_si
 
 #: where shipped GPU specs live (searched by measure-gpu when --chip is not given)
 GPU_SPECS = Path(__file__).resolve().parents[2] / "hardware_specs" / "gpu"
@@ -34,6 +28,11 @@ TABLE_WIDTH = 150
 
 
 def _print_comparison(result) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from archmodel.specs.units import format_si
+
     console = Console(width=max(Console().width, TABLE_WIDTH))
     table = Table(title="per generated token; ratio = chip / first chip")
     for column in ("chip", "calibration", "batch", "context", "time/token", "energy/token",
@@ -62,6 +61,9 @@ def compare(
     as_json: JsonOption = False,
 ) -> None:
     """Per-token latency and energy of several chips, with ratios to the first."""
+    from archmodel.compare import compare as run_compare
+    from archmodel.specs import load_chip, load_workload
+
     result = run_compare([load_chip(text) for text in chip], load_workload(workload), context=context, scope=scope)
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2))
@@ -78,7 +80,9 @@ def calibrate(
     """Recompute the parameters of every calibration of a GPU (fit, transfer or literature)."""
     from archmodel.files import write_json
     from archmodel.measure.calibrate import recalibrate
-    from archmodel.specs.gpu import calibration_path
+    from archmodel.specs import load_chip
+    from archmodel.specs.gpu import GPU, calibration_path
+    from archmodel.specs.units import format_si
 
     gpu = load_chip(chip)
     if not isinstance(gpu, GPU):
@@ -106,6 +110,7 @@ def measure_gpu(
     from archmodel.measure.harness import PAPER_SHAPE, STEPS_PER_PASS, find_gpu_spec, measure_and_write, sweep_points
     from archmodel.measure.power import NvmlPower, measure_idle
     from archmodel.measure.torch_runner import TorchDecodeRunner, require_gpu
+    from archmodel.specs import load_chip
 
     torch = require_gpu()
     device = torch.cuda.get_device_name(0)

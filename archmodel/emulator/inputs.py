@@ -7,6 +7,7 @@ of shape (H,) (each pair complete or absent).
 
 from __future__ import annotations
 
+import os
 import zipfile
 from pathlib import Path
 
@@ -21,14 +22,61 @@ from archmodel.specs.errors import UsageError
 RANDOM_QK_STD = 1.5
 
 
+#: peak memory of an emulation per element of q (B·H·T·d): the measured growth of peak RSS
+#: is 75-80 bytes per element (gaincell_linear prefill, d = 64, T = 1024-4096, H = 1-8,
+#: ``benchmarks/bench_emulator.py``); the estimate allows 128 [byte]
+BYTES_PER_ELEMENT = 128
+#: share of the available memory an emulation may plan to use [-]
+MEMORY_SHARE = 0.8
+
+
+def available_memory() -> float:
+    """Memory this machine can give a new allocation now: MemAvailable of /proc/meminfo, else physical RAM [byte]."""
+    try:
+        with open("/proc/meminfo") as info:
+            for line in info:
+                if line.startswith("MemAvailable:"):
+                    return float(line.split()[1]) * 1024
+    except OSError:
+        pass
+    return float(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
+
+
+def check_memory(batch: int, heads: int, tokens: int, head_dim: int) -> None:
+    """Refuse, before allocating, an emulation whose estimated peak memory exceeds what is available.
+
+    Estimate: B·H·T·d elements × :data:`BYTES_PER_ELEMENT` [byte].
+    """
+    for flag, value in (("--batch", batch), ("--heads", heads), ("--tokens", tokens), ("--head-dim", head_dim)):
+        if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 1:
+            raise UsageError(f"{flag} must be a positive integer, got {value!r}")
+    needed = float(batch) * heads * tokens * head_dim * BYTES_PER_ELEMENT
+    available = available_memory() * MEMORY_SHARE
+    if needed > available:
+        raise UsageError(
+            f"--batch {batch} × --heads {heads} × --tokens {tokens} × head dim {head_dim} would need about "
+            f"{needed / 1e9:,.1f} GB, more than the {available / 1e9:,.1f} GB available; use fewer tokens, heads or sequences"
+        )
+
+
 def load_inputs(path: str | Path) -> tuple[tuple[np.ndarray, np.ndarray, np.ndarray], dict[str, tuple]]:
     """Read ``(q, k, v)`` and the scaler pairs present, ``{name: (a, b)}``, from an npz file."""
     name = str(path)
+    expected = "expected an npz archive of float arrays q, k, v (numpy.savez(path, q=q, k=k, v=v))"
+    try:
+        with open(path, "rb") as file:
+            magic = file.read(6)
+    except FileNotFoundError:
+        raise UsageError(f"{name}: input file not found") from None
+    except OSError as exc:
+        raise UsageError(f"{name}: cannot read file ({exc.strerror})") from None
+    if magic == b"\x93NUMPY":
+        raise UsageError(f"{name}: a single .npy array, not an npz archive; {expected}")
+    if not magic.startswith(b"PK"):
+        raise UsageError(f"{name}: not an npz archive (no zip header); {expected}")
     try:
         with np.load(path, allow_pickle=False) as archive:
             arrays = {key: archive[key] for key in archive.files}
-    except FileNotFoundError:
-        raise UsageError(f"{name}: input file not found") from None
     except (OSError, ValueError, zipfile.BadZipFile) as exc:
         raise UsageError(f"{name}: not a readable npz archive of numeric arrays ({exc})") from None
     missing = [key for key in ("q", "k", "v") if key not in arrays]
