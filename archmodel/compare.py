@@ -41,6 +41,8 @@ COLUMNS = {
     "floor_energy_per_token": "J",
     "latency_ratio": "",
     "energy_ratio": "",
+    "area": "m^2",
+    "area_kind": "",
 }
 
 
@@ -85,7 +87,17 @@ def _rows(result) -> pd.DataFrame:
         "energy_per_token": result.energy_per_token,
         "floor_time_per_token": result.floor_time_per_token,
         "floor_energy_per_token": result.floor_energy_per_token,
+        **_area(result),
     })
+
+
+def _area(result) -> dict:
+    """Area [m²] of the chip that ran ``result``: bottom-up for a modelled chip (``area_kind`` "model"),
+    the datasheet die area for a GPU ("die, datasheet"); NaN where neither is known."""
+    if result.area is not None:
+        return {"area": result.area, "area_kind": "model"}
+    die = getattr(result.chip, "die_area", None)
+    return {"area": np.nan if die is None else die, "area_kind": "" if die is None else "die, datasheet"}
 
 
 def caveats(results, workload) -> list[str]:

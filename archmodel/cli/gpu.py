@@ -31,19 +31,20 @@ def _print_comparison(result) -> None:
     from rich.console import Console
     from rich.table import Table
 
-    from archmodel.specs.units import format_si
+    from archmodel.specs.units import format_area, format_si
 
     console = Console(width=max(Console().width, TABLE_WIDTH))
     table = Table(title="per generated token; ratio = chip / first chip")
     for column in ("chip", "calibration", "batch", "context", "time/token", "energy/token",
-                   "floor time", "floor energy", "latency ×", "energy ×"):
+                   "floor time", "floor energy", "latency ×", "energy ×", "area"):
         table.add_column(column, justify="left" if column in ("chip", "calibration") else "right")
     for row in result.table.itertuples():
         floor = "—" if math.isnan(row.floor_time_per_token) else format_si(row.floor_time_per_token, "s")
         floor_energy = "—" if floor == "—" else format_si(row.floor_energy_per_token, "J")
         table.add_row(row.chip, row.calibration, str(row.batch), str(row.context), format_si(row.time_per_token, "s"),
                       format_si(row.energy_per_token, "J"), floor, floor_energy,
-                      _ratio(row.latency_ratio), _ratio(row.energy_ratio))
+                      _ratio(row.latency_ratio), _ratio(row.energy_ratio),
+                      "—" if math.isnan(row.area) else f"{format_area(row.area)} ({row.area_kind})")
     console.print(table)
     console.print(f"convention: {result.convention}")
     for label in result.labels:
