@@ -161,3 +161,14 @@ def test_empty_value_between_commas(tmp_path, cli):
     line = one_line_error(cli, "sweep", "--chip", CHIP, "--workload", GPT2, "--context", "1,,2", "--out", out)
     assert "empty value between commas in '1,,2'" in line
     assert not out.exists()
+
+
+def test_zero_peak_compute_of_a_gpu(tmp_path, cli):
+    """Found by tests/test_fuzz_specs.py: a zero peak divided by zero in the 2:4-sparsity rule."""
+    import shutil
+
+    document = json.loads((CHIP.parent / "gpu" / "h100_sxm.json").read_text())
+    document["peak_compute"]["float16"] = 0
+    shutil.copy(CHIP.parent / "gpu" / "h100_sxm.calibration.json", tmp_path)
+    bad = write_json(tmp_path / "h100_sxm.json", document)
+    assert f"{bad}: $.peak_compute.float16: input should be greater than 0, got 0" in estimate_error(cli, bad)
