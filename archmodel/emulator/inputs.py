@@ -42,6 +42,14 @@ def available_memory() -> float:
     return float(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES"))
 
 
+def _size(size: float) -> str:
+    """Bytes as ``12.8 GB`` (from 0.1 GB), ``1.1 MB`` (from 0.1 MB) or ``32.9 kB``."""
+    for scale, unit in ((1e9, "GB"), (1e6, "MB")):
+        if size >= scale / 10:
+            return f"{size / scale:,.1f} {unit}"
+    return f"{size / 1e3:,.1f} kB"
+
+
 def check_memory(batch: int, heads: int, tokens: int, head_dim: int) -> None:
     """Refuse, before allocating, an emulation whose estimated peak memory exceeds what is available.
 
@@ -55,7 +63,7 @@ def check_memory(batch: int, heads: int, tokens: int, head_dim: int) -> None:
     if needed > available:
         raise UsageError(
             f"--batch {batch} × --heads {heads} × --tokens {tokens} × head dim {head_dim} would need about "
-            f"{needed / 1e9:,.1f} GB, more than the {available / 1e9:,.1f} GB available; use fewer tokens, heads or sequences"
+            f"{_size(needed)}, more than the {_size(available)} available; use fewer tokens, heads or sequences"
         )
 
 
@@ -74,6 +82,7 @@ def load_inputs(path: str | Path) -> tuple[tuple[np.ndarray, np.ndarray, np.ndar
         raise UsageError(f"{name}: a single .npy array, not an npz archive; {expected}")
     if not magic.startswith(b"PK"):
         raise UsageError(f"{name}: not an npz archive (no zip header); {expected}")
+    _check_archive_memory(path, name)
     try:
         with np.load(path, allow_pickle=False) as archive:
             arrays = {key: archive[key] for key in archive.files}
@@ -88,6 +97,23 @@ def load_inputs(path: str | Path) -> tuple[tuple[np.ndarray, np.ndarray, np.ndar
     except UsageError as exc:
         raise UsageError(f"{name}: {exc}") from None
     return (q, k, v), _scaler_pairs(arrays, q.shape[1], name)
+
+
+def _check_archive_memory(path, name: str) -> None:
+    """Refuse, before reading, an archive whose q would need more memory to emulate than is available.
+
+    The element count of q is its stored size over 4 bytes (float32; wider types only have fewer).
+    """
+    try:
+        with zipfile.ZipFile(path) as archive:
+            stored = next((info.file_size for info in archive.infolist() if info.filename == "q.npy"), 0)
+    except (OSError, zipfile.BadZipFile) as exc:
+        raise UsageError(f"{name}: not a readable npz archive of numeric arrays ({exc})") from None
+    needed = stored / 4 * BYTES_PER_ELEMENT
+    available = available_memory() * MEMORY_SHARE
+    if needed > available:
+        raise UsageError(f"{name}: q of {_size(stored)} would need about {_size(needed)} to emulate, "
+                         f"more than the {_size(available)} available; use fewer tokens, heads or sequences")
 
 
 def _scaler_pairs(arrays: dict, heads: int, name: str) -> dict[str, tuple[np.ndarray, np.ndarray]]:

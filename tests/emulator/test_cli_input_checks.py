@@ -80,3 +80,13 @@ def test_memory_estimate_arithmetic():
     needed = 1 * 12 * 10**8 * 64 * inputs_module.BYTES_PER_ELEMENT
     assert needed == pytest.approx(9.8304e12)
     inputs_module.check_memory(1, 12, 1024, 64)  # the default shape fits any machine that runs the tests
+
+
+def test_memory_of_an_npz_estimated_before_reading(tmp_path, cli, monkeypatch):
+    path = tmp_path / "in.npz"
+    q = np.zeros((1, 2, 64, 64), np.float32)  # 8,192 elements, 32 kB stored → 1 MB estimated
+    np.savez(path, q=q, k=q, v=q)
+    monkeypatch.setattr(inputs_module, "available_memory", lambda: 1e6)  # share 0.8 → 0.8 MB
+    err = one_line_error(cli, "--inputs", path)
+    # q.npy stored: 32,768 bytes of data + 128 of header = 32.9 kB → 8,224 elements × 128 bytes = 1.05 MB
+    assert f"{path}: q of 32.9 kB would need about 1.1 MB to emulate, more than the 0.8 MB available" in err
