@@ -32,5 +32,5 @@ def test_help_shows_real_flag_types(cli):
     code, out, _ = cli("emulate", "--help")
     assert code == 0
     assert "<bool>" not in out  # flags take no value
-    assert "--tokens <int>" in out and "--chip <path>" in out and "--time-per-token <str>" in out
+    assert "--tokens <int>" in out and "--chip <path>" in out and "--time-per-token TIME" in out and "--path prefill|decode" in out
     assert "sliding window M [tokens]" in out  # help text is not read as markup

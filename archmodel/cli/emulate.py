@@ -39,7 +39,7 @@ def _seconds(text: str) -> float:
 @app.command()
 def emulate(
     chip: Annotated[Path, typer.Option("--chip", help="gain-cell chip spec JSON")],
-    mode: Annotated[str, typer.Option(help="softmax, softmax_window, hardsigmoid, gaincell_linear or gaincell_cubic")],
+    mode: Annotated[str, typer.Option(metavar="MODE", help="softmax, softmax_window, hardsigmoid, gaincell_linear or gaincell_cubic")],
     inputs: Annotated[Path | None, typer.Option("--inputs", help="npz with float32 q, k, v (B, H, T, d) and optional scalers")] = None,
     out: Annotated[Path | None, typer.Option("--out", help="npz receiving y")] = None,
     window: Annotated[int | None, typer.Option(help="sliding window M [tokens] (default 1024)")] = None,
@@ -48,13 +48,13 @@ def emulate(
     kv_levels: Annotated[int | None, typer.Option("--kv-levels", help="K/V levels (default: the chip's)")] = None,
     out_levels: Annotated[int | None, typer.Option("--out-levels", help="sub-tile output levels (default: the chip's)")] = None,
     no_quantization: Annotated[bool, typer.Option("--no-quantization", help="ignore the chip's levels (levels given explicitly still apply)")] = False,
-    time_per_token: Annotated[str | None, typer.Option("--time-per-token", help="time between tokens, e.g. '0.78 us': λ = Δt / τ of the chip")] = None,
+    time_per_token: Annotated[str | None, typer.Option("--time-per-token", metavar="TIME", help="time between tokens, e.g. '0.78 us': λ = Δt / τ of the chip")] = None,
     tokens: Annotated[int | None, typer.Option(help="random inputs: tokens T (default 1024)")] = None,
     heads: Annotated[int | None, typer.Option(help="random inputs: heads H (default 12)")] = None,
     batch: Annotated[int | None, typer.Option(help="random inputs: sequences B (default 1)")] = None,
     head_dim: Annotated[int | None, typer.Option("--head-dim", help="random inputs: head dimension d (default: the chip's array.rows)")] = None,
     seed: Annotated[int | None, typer.Option(help="random inputs and noise: seed")] = None,
-    path: Annotated[str, typer.Option(help="prefill (all tokens at once) or decode (token by token)")] = "prefill",
+    path: Annotated[str, typer.Option(metavar="prefill|decode", help="prefill (all tokens at once) or decode (token by token)")] = "prefill",
     chip_out: Annotated[Path | None, typer.Option("--chip-out", help="write a chip JSON extending --chip with the measured activity")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
 ) -> None:

@@ -13,7 +13,7 @@ from archmodel.cli.app import app
 ChipOption = Annotated[Path, typer.Option("--chip", help="chip or GPU spec JSON")]
 WorkloadOption = Annotated[Path, typer.Option("--workload", help="workload JSON or Hugging Face config.json")]
 ContextOption = Annotated[list[int], typer.Option("--context", help="context length(s), repeatable")]
-ScopeOption = Annotated[str, typer.Option(help="head, layer or model")]
+ScopeOption = Annotated[str, typer.Option(metavar="head|layer|model", help="what one estimate covers")]
 JsonOption = Annotated[bool, typer.Option("--json", help="print one JSON object")]
 
 
@@ -104,7 +104,7 @@ def warn_large_area(area: float | None) -> None:
 @app.command()
 def graph(
     workload: WorkloadOption,
-    format: Annotated[str, typer.Option("--format", help="json or dot")] = "json",
+    format: Annotated[str, typer.Option("--format", metavar="json|dot", help="output format")] = "json",
 ) -> None:
     """Dump the decode-step dataflow graph of a workload."""
     from archmodel.graph import build_graph, graph_to_dot, graph_to_json
