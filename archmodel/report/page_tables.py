@@ -25,7 +25,7 @@ def html_table(frame: pd.DataFrame, table_class: str = "data") -> str:
     return f'<table class="{table_class}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def _ratio(ratios: pd.DataFrame, column: str, key: str) -> str:
+def _ratio(ratios: pd.DataFrame, column: str, key: tuple) -> str:
     return ratio_text(ratios[column][key]) if key in ratios.index else "—"
 
 
@@ -46,13 +46,14 @@ def summary_contexts(data: ReportData, scenario) -> list[int]:
     return sorted(set(chosen))
 
 
-def chip_areas(data: ReportData) -> dict[str, str]:
-    """Chip key → its area as text: the bottom-up total of the first scenario for a modelled chip, the
-    datasheet die area for a GPU; "—" where neither is known."""
+def chip_areas(data: ReportData, scenario: str | None = None) -> dict[str, str]:
+    """Chip key → its area as text: the bottom-up total in ``scenario`` (default: the first; a chip replicating
+    its arrays per sequence grows with the batch) for a modelled chip, the datasheet die area for a GPU;
+    "—" where neither is known."""
     areas = {}
-    first = data.scenarios[0].key
+    scenario = scenario or data.scenarios[0].key
     for chip in data.chips:
-        rows = data.areas[(data.areas["chip_key"] == chip.key) & (data.areas["scenario"] == first)]
+        rows = data.areas[(data.areas["chip_key"] == chip.key) & (data.areas["scenario"] == scenario)]
         total = float(rows["area"].sum()) if not rows.empty else 0.0
         die = getattr(chip.spec, "die_area", None)
         if total > 0:
@@ -74,7 +75,7 @@ def _scenario_summary(data: ReportData, scenario) -> str:
     points = data.points[(data.points["scenario"] == scenario.key) & data.points["context"].isin(contexts)]
     rows = points.sort_values(["context"], kind="stable")
     ratios = data.ratios[data.ratios["scenario"] == scenario.key].set_index(["chip_key", "context"])
-    areas = chip_areas(data)
+    areas = chip_areas(data, scenario.key)
     batch = scenario.batch or scenario.workload.batch
     frame = pd.DataFrame({
         "chip": rows["chip_label"],

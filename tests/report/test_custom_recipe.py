@@ -67,3 +67,10 @@ def test_scenarios_differ_in_line_style_chips_in_colour(custom_data):
     assert dashes["GPT-2, batch 1, short contexts"] != dashes["GPT-2, batch 8"]
     for chip in ("Gain-cell", "RTX 4090"):
         assert len({trace.line.color for trace in curves if trace.name == chip}) == 1
+
+
+def test_area_follows_the_scenario_batch(custom_data):
+    # the shipped chip replicates its arrays per sequence (schedule.batch_policy "replicate"): 8 × 4.78 mm²
+    # at batch 8 (4.7797 mm² bottom-up, `archmodel estimate`); the GPU die does not change
+    assert chip_areas(custom_data, "batched")["gaincell"] == "38.24 mm²"
+    assert chip_areas(custom_data, "batched")["rtx4090"] == chip_areas(custom_data, "short")["rtx4090"]
