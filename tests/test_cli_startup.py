@@ -34,3 +34,10 @@ def test_help_shows_real_flag_types(cli):
     assert "<bool>" not in out  # flags take no value
     assert "--tokens <int>" in out and "--chip <path>" in out and "--time-per-token TIME" in out and "--path prefill|decode" in out
     assert "sliding window M [tokens]" in out  # help text is not read as markup
+
+
+def test_sweep_help_names_the_real_executors():
+    from archmodel.cli.sweep import EXECUTOR_NAMES
+    from archmodel.sweep.executors import EXECUTORS
+
+    assert tuple(EXECUTOR_NAMES) == tuple(EXECUTORS)
