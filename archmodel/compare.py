@@ -48,6 +48,8 @@ COLUMNS = {
     "link_share": "",
     "attention_share": "",
     "chips": "",
+    "area": "m^2",
+    "area_kind": "",
 }
 
 
@@ -99,7 +101,17 @@ def _rows(result) -> pd.DataFrame:
                                    else result.board_energy_per_token),
         **{f"{device}_share": share for device, share in shares.items()},
         "chips": result.chips.chips if result.chip.kind == "system" else np.nan,
+        **_area(result),
     })
+
+
+def _area(result) -> dict:
+    """Area [m²] of the chip that ran ``result``: bottom-up for a modelled chip (``area_kind`` "model"),
+    the datasheet die area for a GPU ("die, datasheet"); NaN where neither is known."""
+    if result.area is not None:
+        return {"area": result.area, "area_kind": "model"}
+    die = getattr(result.chip, "die_area", None)
+    return {"area": np.nan if die is None else die, "area_kind": "" if die is None else "die, datasheet"}
 
 
 def caveats(results, workload) -> list[str]:

@@ -8,6 +8,7 @@ one line on stderr and exit code 2.
 from __future__ import annotations
 
 import logging
+import sys
 
 import typer
 
@@ -19,7 +20,29 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_enable=False,
+    # plain click help: flags show no "<bool>", "[tokens]" in help text stays literal, and rich is not imported
+    rich_markup_mode=None,
 )
+
+
+def _print_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            installed = version("archmodel")
+        except PackageNotFoundError:
+            installed = "unknown (not installed)"
+        typer.echo(f"archmodel {installed}")
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    show_version: bool = typer.Option(False, "--version", callback=_print_version, is_eager=True,
+                                      help="print the version and exit"),
+) -> None:
+    """Latency, energy and area of analog in-memory-computing attention, next to GPUs."""
 
 
 def run(argv: list[str] | None = None) -> int:
@@ -29,6 +52,7 @@ def run(argv: list[str] | None = None) -> int:
     exit code 2; an :class:`ArchmodelError` becomes one line and exit code 2.
     """
     logging.basicConfig(level=logging.WARNING, format="archmodel: %(levelname)s: %(message)s")
+    warnings = _warnings_to_stderr()
     try:
         app(args=argv, prog_name="archmodel")
     except ArchmodelError as error:
@@ -36,4 +60,24 @@ def run(argv: list[str] | None = None) -> int:
         return 2
     except SystemExit as done:
         return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
+    finally:
+        warnings()
     return 0
+
+
+def _warnings_to_stderr():
+    """Print archmodel's own log warnings (implausible spec values, ...) as ``archmodel: warning: ...``
+    on the current stderr while a command runs; returns the function that undoes it."""
+    logger = logging.getLogger("archmodel")
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("archmodel: warning: %(message)s"))
+    handler.setLevel(logging.WARNING)
+    propagate = logger.propagate
+    logger.addHandler(handler)
+    logger.propagate = False
+
+    def undo() -> None:
+        logger.removeHandler(handler)
+        logger.propagate = propagate
+
+    return undo

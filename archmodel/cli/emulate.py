@@ -7,14 +7,9 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from archmodel.cli.app import app
-from archmodel.emulator.cli import run_emulate
 from archmodel.specs.errors import UsageError
-from archmodel.specs.units import to_si
-from archmodel.system.emulation import system_token_interval
 
 
 def _show(value) -> str:
@@ -27,6 +22,8 @@ def _show(value) -> str:
 
 def _seconds(text: str) -> float:
     """``--time-per-token`` in seconds: a bare number is seconds, else a string with a unit."""
+    from archmodel.specs.units import to_si
+
     try:
         value = float(text)
     except ValueError:
@@ -54,12 +51,14 @@ def _chip_and_interval(chip, system, workload, context, time_per_token, decay_pe
         raise UsageError(f"--system sets the chip and λ = Δt/τ itself; drop {', '.join(named)}")
     if workload is None:
         raise UsageError("--system needs --workload (the token interval depends on the model and batch)")
+    from archmodel.system.emulation import system_token_interval
+
     return system_token_interval(system, workload, context)
 
 
 @app.command()
 def emulate(
-    mode: Annotated[str, typer.Option(help="softmax, softmax_window, hardsigmoid, gaincell_linear or gaincell_cubic")],
+    mode: Annotated[str, typer.Option(metavar="MODE", help="softmax, softmax_window, hardsigmoid, gaincell_linear or gaincell_cubic")],
     chip: Annotated[Path | None, typer.Option("--chip", help="gain-cell chip spec JSON")] = None,
     system: Annotated[Path | None, typer.Option("--system", help="system spec JSON: its attention chip, λ = Δt/τ from its token interval")] = None,
     workload: Annotated[Path | None, typer.Option("--workload", help="with --system: the workload whose token interval sets λ")] = None,
@@ -72,22 +71,33 @@ def emulate(
     kv_levels: Annotated[int | None, typer.Option("--kv-levels", help="K/V levels (default: the chip's)")] = None,
     out_levels: Annotated[int | None, typer.Option("--out-levels", help="sub-tile output levels (default: the chip's)")] = None,
     no_quantization: Annotated[bool, typer.Option("--no-quantization", help="ignore the chip's levels (levels given explicitly still apply)")] = False,
-    time_per_token: Annotated[str | None, typer.Option("--time-per-token", help="time between tokens, e.g. '0.78 us': λ = Δt / τ of the chip")] = None,
-    tokens: Annotated[int | None, typer.Option(help="random inputs: tokens T")] = None,
-    heads: Annotated[int | None, typer.Option(help="random inputs: heads H")] = None,
-    batch: Annotated[int | None, typer.Option(help="random inputs: sequences B")] = None,
+    time_per_token: Annotated[str | None, typer.Option("--time-per-token", metavar="TIME", help="time between tokens, e.g. '0.78 us': λ = Δt / τ of the chip")] = None,
+    tokens: Annotated[int | None, typer.Option(help="random inputs: tokens T (default 1024)")] = None,
+    heads: Annotated[int | None, typer.Option(help="random inputs: heads H (default 12)")] = None,
+    batch: Annotated[int | None, typer.Option(help="random inputs: sequences B (default 1)")] = None,
+    head_dim: Annotated[int | None, typer.Option("--head-dim", help="random inputs: head dimension d (default: the chip's array.rows)")] = None,
     seed: Annotated[int | None, typer.Option(help="random inputs and noise: seed")] = None,
-    path: Annotated[str, typer.Option(help="prefill (all tokens at once) or decode (token by token)")] = "prefill",
+    path: Annotated[str, typer.Option(metavar="prefill|decode", help="prefill (all tokens at once) or decode (token by token)")] = "prefill",
     chip_out: Annotated[Path | None, typer.Option("--chip-out", help="write a chip JSON extending --chip with the measured activity")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
 ) -> None:
-    """Emulate one attention layer on the chip and compare it with ideal attention."""
+    """Emulate one attention layer on the chip and compare it with ideal attention.
+
+    Without --inputs, q, k and v are random (Gaussian, seeded), not activations of a trained
+    model, and the model is not adapted to the hardware: the errors printed are those of
+    the unadapted layer on synthetic data.
+    """
+    from rich.console import Console
+    from rich.table import Table
+
+    from archmodel.emulator.cli import run_emulate
+
     chip, time_per_token = _chip_and_interval(chip, system, workload, context, time_per_token, decay_per_step)
     metrics = run_emulate(chip, mode, inputs=inputs, out=out, window=window, decay_per_step=decay_per_step,
                           q_levels=q_levels, kv_levels=kv_levels, out_levels=out_levels,
                           no_quantization=no_quantization, tokens=tokens, heads=heads, batch=batch, seed=seed,
-                          path=path, time_per_token=time_per_token,
-                          chip_out=chip_out)
+                          path=path, time_per_token=time_per_token, chip_out=chip_out, head_dim=head_dim,
+                          interval_from_system=system is not None)
     if as_json:
         typer.echo(json.dumps(metrics, indent=2))
         return

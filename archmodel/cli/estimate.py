@@ -7,24 +7,23 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from archmodel.cli.app import app
-from archmodel.engine import estimate as run_estimate
-from archmodel.graph import build_graph, graph_to_dot, graph_to_json
-from archmodel.specs import load_chip, load_workload
-from archmodel.specs.units import format_area, format_si
 
 ChipOption = Annotated[Path, typer.Option("--chip", help="chip or GPU spec JSON")]
 WorkloadOption = Annotated[Path, typer.Option("--workload", help="workload JSON or Hugging Face config.json")]
 ContextOption = Annotated[list[int], typer.Option("--context", help="context length(s), repeatable")]
-ScopeOption = Annotated[str, typer.Option(help="head, layer or model")]
+ScopeOption = Annotated[str, typer.Option(metavar="head|layer|model", help="what one estimate covers")]
 JsonOption = Annotated[bool, typer.Option("--json", help="print one JSON object")]
 
 
 def print_estimate(result) -> None:
     """A readable table of one estimate."""
+    from rich.console import Console
+    from rich.table import Table
+
+    from archmodel.specs.units import format_area, format_si
+
     console = Console(width=max(Console().width, 140))
     title = f"{result.chip.name} — {result.workload.name} — scope {result.scope}, batch {result.batch}"
     table = Table(title=title)
@@ -52,8 +51,12 @@ def print_estimate(result) -> None:
         console.print(f"note: {note}")
 
 
-def print_devices(console: Console, result) -> None:
+def print_devices(console, result) -> None:
     """A system's Amdahl breakdown: each device's share of the token time and energy, and the dies."""
+    from rich.table import Table
+
+    from archmodel.specs.units import format_area, format_si
+
     table = Table(title=f"by device ({result.chips.chips} attention dies of ≤ {format_area(result.chips.max_die_area)})")
     for column in ("context", "device", "time on critical path", "share", "energy"):
         table.add_column(column, justify="right")
@@ -65,8 +68,12 @@ def print_devices(console: Console, result) -> None:
     console.print(table)
 
 
-def print_area(console: Console, result) -> None:
+def print_area(console, result) -> None:
     """Area by component, each with the provenance of its per-instance area."""
+    from rich.table import Table
+
+    from archmodel.specs.units import format_area
+
     if not result.area_by_component:
         return
     table = Table(title="area by component (bottom-up)")
@@ -90,9 +97,13 @@ def estimate(
     as_json: JsonOption = False,
 ) -> None:
     """Latency, energy and area of one decode step."""
+    from archmodel.engine import estimate as run_estimate
+    from archmodel.specs import load_chip, load_workload
+    from archmodel.specs.plausibility import warn_once
+
     result = run_estimate(load_chip(chip), load_workload(workload), context=context, batch=batch, scope=scope)
     for warning in result.warnings:
-        typer.echo(f"warning: {warning}", err=True)
+        warn_once(warning)  # plausibility lines were already logged when the specs loaded
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2))
     else:
@@ -102,9 +113,11 @@ def estimate(
 @app.command()
 def graph(
     workload: WorkloadOption,
-    format: Annotated[str, typer.Option("--format", help="json or dot")] = "json",
+    format: Annotated[str, typer.Option("--format", metavar="json|dot", help="output format")] = "json",
 ) -> None:
     """Dump the decode-step dataflow graph of a workload."""
+    from archmodel.graph import build_graph, graph_to_dot, graph_to_json
+    from archmodel.specs import load_workload
     from archmodel.specs.errors import UsageError
 
     decode_graph = build_graph(load_workload(workload))

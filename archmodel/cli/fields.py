@@ -6,19 +6,11 @@ import json
 from pathlib import Path
 from typing import Annotated
 
-import numpy as np
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from archmodel.cli.app import app
 from archmodel.cli.estimate import ChipOption, JsonOption
-from archmodel.files import atomic_write
-from archmodel.sensitivity import OUTPUTS, diff_effects, elasticities, field_table
-from archmodel.specs import load_chip, load_workload, validate
 from archmodel.specs.errors import UsageError
-from archmodel.specs.units import format_area, format_si
-from archmodel.specs.workload import Workload
 
 OptionalWorkload = Annotated[Path | None, typer.Option("--workload", help="workload JSON (default: one GPT-2-small attention layer)")]
 PointContext = Annotated[int, typer.Option("--context", help="context length of the point [tokens]")]
@@ -37,10 +29,15 @@ PROBE_WORKLOAD = {
 
 
 def _workload(path: Path | None):
+    from archmodel.specs import load_workload, validate
+    from archmodel.specs.workload import Workload
+
     return load_workload(path) if path is not None else validate(Workload, PROBE_WORKLOAD, "<probe workload>")
 
 
-def _console() -> Console:
+def _console():
+    from rich.console import Console
+
     return Console(width=max(Console().width, 160))
 
 
@@ -54,6 +51,11 @@ def _gaincell(chip, flag: str = "--chip"):
 def fields(chip: ChipOption, workload: OptionalWorkload = None, context: PointContext = 1024,
            scope: PointScope = "head", as_json: JsonOption = False) -> None:
     """Every field of a chip: path, value, unit, plausible range, provenance, outputs it acts on."""
+    from rich.table import Table
+
+    from archmodel.sensitivity import field_table
+    from archmodel.specs import load_chip
+
     spec = _gaincell(load_chip(chip))
     table = field_table(spec, _workload(workload), context=context, scope=scope)
     if as_json:
@@ -76,6 +78,13 @@ def diff(first: Annotated[Path, typer.Argument(help="chip spec A")],
          workload: OptionalWorkload = None, context: PointContext = 1024, scope: PointScope = "head",
          as_json: JsonOption = False) -> None:
     """Fields that differ between two chips, and their effect on latency, energy and area at one point."""
+    import numpy as np
+    from rich.table import Table
+
+    from archmodel.sensitivity import OUTPUTS, diff_effects
+    from archmodel.specs import load_chip
+    from archmodel.specs.units import format_area, format_si
+
     left, right = _gaincell(load_chip(first), "A"), _gaincell(load_chip(second), "B")
     table, totals = diff_effects(left, right, _workload(workload), context=context, scope=scope)
     if as_json:
@@ -103,6 +112,14 @@ def sensitivity(chip: ChipOption,
                 context: PointContext = 1024, scope: PointScope = "head", as_json: JsonOption = False,
                 figure: Annotated[Path | None, typer.Option("--figure", help="also write a tornado figure (HTML)")] = None) -> None:
     """Elasticity d ln(output) / d ln(field) of latency, energy and area for every numeric field."""
+    import numpy as np
+    from rich.table import Table
+
+    from archmodel.files import atomic_write
+    from archmodel.sensitivity import OUTPUTS, elasticities
+    from archmodel.specs import load_chip, load_workload
+    from archmodel.specs.units import format_si
+
     spec = _gaincell(load_chip(chip))
     table = elasticities(spec, load_workload(workload), context=context, scope=scope)
     table = table.assign(largest=table[list(OUTPUTS)].abs().max(axis=1).fillna(0.0)).sort_values("largest", ascending=False)

@@ -9,16 +9,10 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from archmodel.cli.app import app
 from archmodel.cli.estimate import ContextOption, JsonOption, ScopeOption, WorkloadOption
-from archmodel.compare import compare as run_compare
-from archmodel.specs import load_chip, load_workload
 from archmodel.specs.errors import UsageError
-from archmodel.specs.gpu import GPU, KERNEL_CLASSES
-from archmodel.specs.units import format_si
 
 #: where shipped GPU specs live (searched by measure-gpu when --chip is not given)
 GPU_SPECS = Path(__file__).resolve().parents[2] / "hardware_specs" / "gpu"
@@ -30,15 +24,22 @@ def _ratio(value: float) -> str:
 
 
 #: narrowest console the comparison table is printed on [characters]
-TABLE_WIDTH = 150
+TABLE_WIDTH = 170
 
 
 def _print_comparison(result) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    from archmodel.specs.units import format_area, format_si
+
     console = Console(width=max(Console().width, TABLE_WIDTH))
     table = Table(title="per generated token; ratio = chip / first chip")
     for column in ("chip", "calibration", "batch", "context", "time/token", "energy/token",
-                   "floor time", "floor energy", "latency ×", "energy ×", "time host/link/attn", "dies"):
-        table.add_column(column, justify="left" if column in ("chip", "calibration") else "right")
+                   "floor time", "floor energy", "latency ×", "energy ×", "host/link/attn", "dies", "area"):
+        text = column in ("chip", "calibration")
+        table.add_column(column, justify="left" if text else "right", no_wrap=not text,  # numbers never wrap
+                         min_width=16 if column == "chip" else None)
     for row in result.table.itertuples():
         floor = "—" if math.isnan(row.floor_time_per_token) else format_si(row.floor_time_per_token, "s")
         floor_energy = "—" if floor == "—" else format_si(row.floor_energy_per_token, "J")
@@ -46,9 +47,11 @@ def _print_comparison(result) -> None:
                       format_si(row.energy_per_token, "J"), floor, floor_energy,
                       _ratio(row.latency_ratio), _ratio(row.energy_ratio),
                       f"{row.host_share:.0%}/{row.link_share:.0%}/{row.attention_share:.0%}",
-                      "—" if math.isnan(row.chips) else f"{row.chips:.0f}")
+                      "—" if math.isnan(row.chips) else f"{row.chips:.0f}",
+                      "—" if math.isnan(row.area) else f"{format_area(row.area)}{' die' if row.area_kind.startswith('die') else ''}")
     console.print(table)
     console.print(f"convention: {result.convention}")
+    console.print("area: bottom-up for a modelled chip; a GPU's die area from its datasheet ('die')")
     for label in result.labels:
         console.print(f"calibration: {label}")
     for caveat in result.caveats:
@@ -64,6 +67,9 @@ def compare(
     as_json: JsonOption = False,
 ) -> None:
     """Per-token latency and energy of several chips, with ratios to the first."""
+    from archmodel.compare import compare as run_compare
+    from archmodel.specs import load_chip, load_workload
+
     result = run_compare([load_chip(text) for text in chip], load_workload(workload), context=context, scope=scope)
     if as_json:
         typer.echo(json.dumps(result.to_dict(), indent=2))
@@ -80,7 +86,9 @@ def calibrate(
     """Recompute the parameters of every calibration of a GPU (fit, transfer or literature)."""
     from archmodel.files import write_json
     from archmodel.measure.calibrate import recalibrate
-    from archmodel.specs.gpu import calibration_path
+    from archmodel.specs import load_chip
+    from archmodel.specs.gpu import GPU, KERNEL_CLASSES, calibration_path
+    from archmodel.specs.units import format_si
 
     gpu = load_chip(chip)
     if not isinstance(gpu, GPU):
@@ -108,6 +116,7 @@ def measure_gpu(
     from archmodel.measure.harness import PAPER_SHAPE, STEPS_PER_PASS, find_gpu_spec, measure_and_write, sweep_points
     from archmodel.measure.power import NvmlPower, measure_idle
     from archmodel.measure.torch_runner import TorchDecodeRunner, require_gpu
+    from archmodel.specs import load_chip
 
     torch = require_gpu()
     device = torch.cuda.get_device_name(0)
@@ -138,6 +147,8 @@ def validate_gpu(
 ) -> None:
     """The GPU model against published LLM decode measurements: one row per point, then the held-out medians."""
     from archmodel.measure.public import GPU_FOLDER, PUBLIC_DATA, held_out_medians, validation_table
+
+    from archmodel.specs.units import format_si
 
     table = validation_table(data or PUBLIC_DATA, GPU_FOLDER)
     typer.echo("| point | GPU | batch | fitted | quantity | measured | predicted | error |")

@@ -8,7 +8,6 @@ from typing import Annotated
 import typer
 
 from archmodel.cli.app import app
-from archmodel.report import build_report
 
 
 @app.command()
@@ -17,6 +16,8 @@ def report(
     out: Annotated[Path | None, typer.Option("--out", help="HTML file (default: the recipe's output)")] = None,
 ) -> None:
     """Write the Plotly comparison report of a recipe as one HTML file that works offline."""
+    from archmodel.report import build_report
+
     built = build_report(recipe, out)
     counts = ", ".join(f"{number} {noun}{'s' if number != 1 else ''}" for number, noun in
                        ((built.figures, "figure"), (built.chips, "chip"), (built.scenarios, "scenario")))

@@ -7,34 +7,34 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from archmodel.cli.app import app
-from archmodel.engine.schema import check_batch
-from archmodel.specs import UsageError, load_chip, load_workload
-from archmodel.sweep import Grid, parse_contexts, parse_setting, run_sweep, write_table
-from archmodel.sweep.executors import EXECUTORS
-from archmodel.sweep.grid import parse_values
-from archmodel.sweep.tables_io import table_format
+from archmodel.specs.errors import UsageError
+
+#: names of the sweep executors (those of :data:`archmodel.sweep.executors.EXECUTORS`; a test checks they agree)
+EXECUTOR_NAMES = ("auto", "local", "dask")
 
 
 class ProgressBar:
     """A progress bar on ``console`` (default stderr) that shows only on a terminal, once a sweep has run
     ``delay`` seconds [s]."""
 
-    def __init__(self, enabled: bool, delay: float = 0.5, console: Console | None = None):
+    def __init__(self, enabled: bool, delay: float = 0.5, console=None):
+        from rich.console import Console
+
         self.console = console if console is not None else Console(stderr=True)
         self.enabled = enabled and self.console.is_terminal
         self.delay = delay
         self.started = time.monotonic()
-        self.bar: Progress | None = None
+        self.bar = None
         self.task = None
 
     def __call__(self, done: int, total: int) -> None:
         if not self.enabled or (self.bar is None and time.monotonic() - self.started < self.delay):
             return
         if self.bar is None:
+            from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
             self.bar = Progress(TextColumn("sweep"), BarColumn(), MofNCompleteColumn(), TextColumn("variants"),
                                 TimeElapsedColumn(), console=self.console, transient=True)
             self.bar.start()
@@ -48,6 +48,9 @@ class ProgressBar:
 
 def parse_batches(texts: list[str]) -> tuple[int, ...]:
     """``["1,64", "8"]`` → (1, 64, 8) [sequence]."""
+    from archmodel.engine.schema import check_batch
+    from archmodel.sweep.grid import parse_values
+
     values = [value for text in texts for value in parse_values(text)]
     if texts and not values:
         raise UsageError("empty sweep: --batch has no values")
@@ -69,12 +72,16 @@ def sweep(
     settings: Annotated[list[str], typer.Option("--set", help="swept field: chip.PATH=V1,V2 or workload.PATH=V1,V2")] = [],
     batch: Annotated[list[str], typer.Option("--batch", help="batch size(s): 1 or 1,64 (default: the workload's)")] = [],
     scope: Annotated[str, typer.Option(help="head, layer or model")] = "layer",
-    executor: Annotated[str, typer.Option(help=f"{', '.join(EXECUTORS)}: auto sends large grids to Dask")] = "auto",
+    executor: Annotated[str, typer.Option(help=f"{', '.join(EXECUTOR_NAMES)}: auto sends large grids to Dask")] = "auto",
     workers: Annotated[int, typer.Option(help="Dask worker processes")] = 2,
     breakdown: Annotated[Path | None, typer.Option(help="also write the energy breakdown (long table) here")] = None,
     quiet: Annotated[bool, typer.Option("--quiet", help="no progress bar")] = False,
 ) -> None:
     """Sweep context length, batch and spec fields over chips and workloads; write one tidy table."""
+    from archmodel.specs import load_chip, load_workload
+    from archmodel.sweep import Grid, parse_contexts, parse_setting, run_sweep, write_table
+    from archmodel.sweep.tables_io import table_format
+
     for path in (out, breakdown):
         if path is not None:
             table_format(path)

@@ -10,12 +10,9 @@ from typing import Annotated
 import typer
 
 from archmodel.cli.app import app
-from archmodel.specs import load_chip, load_workload
 from archmodel.specs.errors import UsageError
-from archmodel.specs.units import format_si, milli
-from archmodel.system.summary import summary_table
 
-MM2 = milli**2  # [m²]
+MM2 = 1e-6  # one mm² [m²]
 HEADER = ("| batch | context | host alone | system | speed-up (Amdahl limit) | energy/token host alone → system "
           "| energy ratio | attention share of host-alone time | system time host / link / attention | dies "
           "| refresh share of chip energy |")
@@ -28,6 +25,8 @@ def _shown(value: float, text: str) -> str:
 
 def markdown_rows(frame) -> list[str]:
     """The summary as Markdown table rows (the README's table)."""
+    from archmodel.specs.units import format_si
+
     lines = [HEADER, "|" + "---|" * HEADER.count(" | ") + "---|"]
     for row in frame.itertuples():
         lines.append(
@@ -52,6 +51,9 @@ def system_summary(
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
 ) -> None:
     """End-to-end speed-up and energy ratio of a system against its host alone, with the Amdahl breakdown."""
+    from archmodel.specs import load_chip, load_workload
+    from archmodel.system.summary import summary_table
+
     spec = load_chip(system)
     if spec.kind != "system":
         raise UsageError(f"--system: {system} is a {spec.kind!r} spec, expected kind 'system'")

@@ -40,10 +40,17 @@ AREA_COLUMNS = {
 SCOPES = ("head", "layer", "model")
 
 
+#: most sequences decoded together: far above any serving batch (hundreds to a few thousand);
+#: 10^12 would be a chip of square kilometres [sequence]
+MAX_BATCH = 1_000_000
+
+
 def check_batch(batch: object) -> int:
-    """``batch`` if it is a positive integer (not a bool), else a :class:`UsageError`."""
+    """``batch`` if it is a positive integer (not a bool) up to :data:`MAX_BATCH`, else a :class:`UsageError`."""
     if isinstance(batch, bool) or not isinstance(batch, (int, np.integer)) or batch < 1:
         raise UsageError(f"batch must be a positive integer, got {batch!r}")
+    if batch > MAX_BATCH:
+        raise UsageError(f"batch must be at most {MAX_BATCH:,} sequences, got {batch:,}")
     return int(batch)
 
 

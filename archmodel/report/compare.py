@@ -22,8 +22,27 @@ UNITS = {"time_per_token": "s", "energy_per_token": "J", "energy_by_group": "J",
 COMPARISON_COLUMNS = {
     "device": "", "device_name": "", "chip_key": "", "chip_label": "", "scenario": "", "scope": "",
     "context": "token", "quantity": "", "group": "", "published": "SI", "model": "SI",
-    "model_over_published": "", "unit": "", "kind": "", "location": "",
+    "model_over_published": "", "unit": "", "kind": "", "location": "", "fitted": "",
 }
+#: relative agreement under which a published value counts as one a calibration was fitted to [-]
+FIT_MATCH = 0.01
+
+
+def fitted_to(chip, point) -> bool:
+    """True when ``chip`` is a GPU whose calibration was fitted to a measurement equal to the published ``point``
+    (same buffer size, value within :data:`FIT_MATCH`): model and paper then agree by construction there."""
+    if chip is None or getattr(chip.spec, "kind", None) != "gpu" or point.quantity not in UNITS or point.quantity in RATIOS:
+        return False
+    from archmodel.specs.gpu import selected_calibration
+
+    calibration = selected_calibration(chip.spec).calibration
+    if calibration.status != "measured":
+        return False
+    for measurement in calibration.measurements:
+        value = getattr(measurement, point.quantity, None)
+        if value and measurement.kv_slots == point.context and abs(value / point.value - 1) < FIT_MATCH:
+            return True
+    return False
 
 
 def _inputs(point, chips: dict, scenarios: dict, reference) -> list[tuple]:
@@ -82,7 +101,7 @@ def compare_with_published(chip_infos: list, scenario_infos: list, reference_key
             "scenario": point.scenario, "scope": point.scope, "context": point.context,
             "quantity": point.quantity, "group": point.group, "published": point.value, "model": model,
             "model_over_published": model / point.value, "unit": UNITS[point.quantity],
-            "kind": point.kind, "location": point.location,
+            "kind": point.kind, "location": point.location, "fitted": fitted_to(chip, point),
         })
     frame = pd.DataFrame(rows, columns=list(COMPARISON_COLUMNS))
     frame.attrs["units"] = COMPARISON_COLUMNS

@@ -56,6 +56,7 @@ def _overlay(data: ReportData, quantity: str) -> pd.DataFrame:
         "value": rows["published"],
         "model": rows["model"],
         "note": rows["location"] + "<br>" + rows["scenario"].map(SCENARIOS),
+        "fitted": rows["fitted"],
     })
 
 

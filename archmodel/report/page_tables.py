@@ -9,7 +9,6 @@ import numpy as np
 import pandas as pd
 
 from archmodel.report.data import ReportData
-from archmodel.report.contents import breakdown_rows
 from archmodel.report.published import CITATION
 from archmodel.report.style import display_values, ratio_text
 from archmodel.specs.units import format_si
@@ -26,43 +25,93 @@ def html_table(frame: pd.DataFrame, table_class: str = "data") -> str:
     return f'<table class="{table_class}"><thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>'
 
 
-def _ratio(ratios: pd.DataFrame, column: str, key: str) -> str:
+def _ratio(ratios: pd.DataFrame, column: str, key: tuple) -> str:
     return ratio_text(ratios[column][key]) if key in ratios.index else "—"
 
 
+#: most contexts of a scenario the summary lists; a longer range shows its ends (and the breakdown context)
+SUMMARY_CONTEXTS = 6
+
+
+def summary_contexts(data: ReportData, scenario) -> list[int]:
+    """The contexts the summary shows for ``scenario``: every one the recipe asks for when there are at most
+    :data:`SUMMARY_CONTEXTS`, else the first, the last and, in the breakdown scenario, the one the breakdown
+    figures show (the computed context nearest the recipe's breakdown context)."""
+    contexts = [int(context) for context in scenario.contexts]
+    if len(contexts) <= SUMMARY_CONTEXTS:
+        return contexts
+    chosen = [contexts[0], contexts[-1]]
+    if scenario.key == data.breakdown_scenario:  # the context the breakdown figures show: the nearest computed
+        chosen.insert(1, min(contexts, key=lambda context: abs(context - data.breakdown_context)))
+    return sorted(set(chosen))
+
+
+def chip_areas(data: ReportData, scenario: str | None = None) -> dict[str, str]:
+    """Chip key → its area as text: the bottom-up total in ``scenario`` (default: the first; a chip replicating
+    its arrays per sequence grows with the batch) for a modelled chip, the datasheet die area for a GPU;
+    "—" where neither is known."""
+    areas = {}
+    scenario = scenario or data.scenarios[0].key
+    for chip in data.chips:
+        rows = data.areas[(data.areas["chip_key"] == chip.key) & (data.areas["scenario"] == scenario)]
+        total = float(rows["area"].sum()) if not rows.empty else 0.0
+        die = getattr(chip.spec, "die_area", None)
+        if total > 0:
+            areas[chip.key] = display_values([total], "m^2")[0]
+        elif die:
+            areas[chip.key] = f"{display_values([die], 'm^2')[0]} (whole die, datasheet)"
+        else:
+            areas[chip.key] = "—"
+    return areas
+
+
 def summary_table(data: ReportData) -> str:
-    """Headline numbers of every chip at the breakdown context."""
-    rows = breakdown_rows(data, data.points)
-    ratios = breakdown_rows(data, data.ratios).set_index("chip_key")
+    """Headline numbers of every chip in every scenario, at the contexts the recipe asks for (one table each)."""
+    return "".join(_scenario_summary(data, scenario) for scenario in data.scenarios)
+
+
+def _scenario_summary(data: ReportData, scenario) -> str:
+    contexts = summary_contexts(data, scenario)
+    points = data.points[(data.points["scenario"] == scenario.key) & data.points["context"].isin(contexts)]
+    rows = points.sort_values(["context"], kind="stable")
+    ratios = data.ratios[data.ratios["scenario"] == scenario.key].set_index(["chip_key", "context"])
+    areas = chip_areas(data, scenario.key)
+    batch = scenario.batch or scenario.workload.batch
     frame = pd.DataFrame({
         "chip": rows["chip_label"],
+        "context": [f"{int(context):,}" for context in rows["context"]],
         "time per token": display_values(rows["time_per_token"], "s", missing="—"),
         "energy per token": display_values(rows["energy_per_token"], "J", missing="—"),
-        f"speed-up of {data.reference_label}": [_ratio(ratios, "speedup", key) for key in rows["chip_key"]],
-        "energy ratio": [_ratio(ratios, "energy_ratio", key) for key in rows["chip_key"]],
-        "area": display_values(rows["area"].where(rows["area"] > 0), "m^2", missing="—"),
+        f"speed-up of {data.reference_label}": [_ratio(ratios, "speedup", key) for key in zip(rows["chip_key"], rows["context"])],
+        "energy ratio": [_ratio(ratios, "energy_ratio", key) for key in zip(rows["chip_key"], rows["context"])],
+        "area": [areas[key] for key in rows["chip_key"]],
         "GPU floor: time / energy per token": [
             f"{format_si(t, 's')} / {format_si(e, 'J')}" if np.isfinite(t) else "—"
             for t, e in zip(rows["floor_time_per_token"], rows["floor_energy_per_token"])],
     })
-    scenario = rows["scenario_label"].iloc[0] if not rows.empty else ""
-    context = int(rows["context"].iloc[0]) if not rows.empty else data.breakdown_context
-    caption = (f"<p>{html.escape(scenario)}, context {context:,} tokens; ratios are each chip over "
-               f"{html.escape(data.reference_label)}.</p>")
+    shown = ", ".join(f"{context:,}" for context in contexts)
+    every = len(contexts) == len(scenario.contexts)
+    caption = (f"<h3>{html.escape(scenario.label)}</h3><p>Batch {batch}: time per token = step latency / {batch}, "
+               f"energy per token = step energy / {batch}. Contexts {shown} tokens"
+               f"{'' if every else f' (of the {len(scenario.contexts):,} computed; all in points.csv)'}; "
+               f"ratios are each chip over {html.escape(data.reference_label)}.</p>")
     return caption + html_table(frame)
 
 
 def comparison_table(data: ReportData) -> str:
-    """Every published point with the model's value at the same place."""
-    frame = data.comparison
-    missing = "— (not in recipe)"
+    """Every published point this recipe reproduces (same device and scenario) with the model's value there."""
+    frame = data.comparison[np.isfinite(data.comparison["model"].astype(float))]
+    if frame.empty:
+        return "<p>This recipe reproduces none of the paper's published points (no chip or scenario names one).</p>"
+    missing = "—"
     table = pd.DataFrame({
         "device": frame["chip_label"], "quantity": frame["quantity"] + np.where(frame["group"] != "", " " + frame["group"], ""),
         "scope": frame["scope"], "context": frame["context"],
         "published": display_values(frame["published"], frame["unit"], missing),
         "model": display_values(frame["model"], frame["unit"], missing),
         "model / published": [f"{r:.3g}" if np.isfinite(r) else "—" for r in frame["model_over_published"]],
-        "kind": frame["kind"], "where in the paper": frame["location"],
+        "kind": np.where(frame["fitted"].astype(bool), frame["kind"] + ": the calibration was fitted to it", frame["kind"]),
+        "where in the paper": frame["location"],
     })
     return html_table(table) + f'<p class="cite">Source: {html.escape(CITATION)}.</p>'
 

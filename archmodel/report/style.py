@@ -21,6 +21,11 @@ PREFIXES: dict[str, tuple[tuple[float, str], ...]] = {
     "m^2": ((1e-12, "µm²"), (1e-6, "mm²"), (1.0, "m²")),
 }
 
+#: line style of each scenario, in recipe order (colours stay per chip)
+SCENARIO_DASHES = ("solid", "dash", "dot", "dashdot", "longdash", "longdashdot")
+#: marker of each scenario drawn as single points, in recipe order
+SCENARIO_SYMBOLS = ("diamond-open", "square-open", "circle-open", "triangle-up-open", "hexagon-open", "cross-open")
+
 FONT = "system-ui, -apple-system, 'Segoe UI', Roboto, 'DejaVu Sans', sans-serif"
 
 
@@ -96,3 +101,36 @@ def ratio_text(value: float) -> str:
         return "—"
     places = 2 - int(np.floor(np.log10(abs(value)))) if value else 0
     return f"×{round(value, places):,.{max(places, 0)}f}"
+
+
+def scenario_styles(scenario_labels) -> dict[str, tuple[str, str]]:
+    """Scenario label → (line dash, marker symbol), distinct for up to six scenarios, in order of appearance."""
+    labels = list(dict.fromkeys(scenario_labels))
+    return {label: (SCENARIO_DASHES[index % len(SCENARIO_DASHES)], SCENARIO_SYMBOLS[index % len(SCENARIO_SYMBOLS)])
+            for index, label in enumerate(labels)}
+
+
+def log_ticks(values) -> dict:
+    """Tick values and labels of a log axis showing ``values``, written out in full (200,000, not "2").
+
+    Ticks at 1, 2, 5 × each decade when the values span at most three decades,
+    else one per decade; labels like :func:`tick_text`.  Empty dict when no
+    value is positive and finite (plotly's defaults apply).
+    """
+    finite = np.asarray(values, dtype=float)
+    finite = finite[np.isfinite(finite) & (finite > 0)]
+    if finite.size == 0:
+        return {}
+    low, high = np.floor(np.log10(finite.min())), np.ceil(np.log10(finite.max()))
+    decades = 10.0 ** np.arange(low, high + 1)
+    steps = (1, 2, 5) if high - low <= 3 else (1,)
+    ticks = [float(decade * step) for decade in decades for step in steps]
+    ticks = [tick for tick in ticks if finite.min() / 1.5 <= tick <= finite.max() * 1.5] or [float(decades[0])]
+    return {"tickmode": "array", "tickvals": ticks, "ticktext": [tick_text(tick) for tick in ticks]}
+
+
+def tick_text(value: float) -> str:
+    """A tick label written out: ``200,000``, ``0.002``, ``1.5``."""
+    if value >= 1:
+        return f"{value:,.0f}" if value == round(value) else f"{value:,.3g}"
+    return f"{value:.12f}".rstrip("0").rstrip(".")

@@ -25,7 +25,9 @@ from __future__ import annotations
 
 import datetime
 from pathlib import Path
-from typing import Literal, NamedTuple
+from typing import Annotated, Literal, NamedTuple
+
+import annotated_types
 
 from pydantic import Field, NonNegativeInt, PositiveInt, PrivateAttr, model_validator
 
@@ -48,6 +50,8 @@ from archmodel.specs.workload import TransformerShape, WorkloadDtype
 
 #: number formats a GPU may list a peak for (``tfloat32``: tensor-core TF32)
 ComputeDtype = Literal["float32", "tfloat32", "float16", "bfloat16", "float8", "int8", "int4"]
+#: a peak compute rate, > 0 (a zero peak would divide by zero) [FLOP/s]
+PositiveComputeRate = Annotated[ComputeRate, annotated_types.Gt(0)]
 #: tolerance of the rule "2:4-sparse peak = 2 × dense peak" [-]
 SPARSITY_TOLERANCE = 0.02
 
@@ -94,9 +98,9 @@ class GPU(Document):
     description: str = ""
     segment: Literal["datacenter", "desktop", "embedded"]
     device_names: list[str] = Field(default_factory=list, description="names the CUDA driver reports")
-    peak_compute: dict[ComputeDtype, ComputeRate] = Field(
+    peak_compute: dict[ComputeDtype, PositiveComputeRate] = Field(
         min_length=1, description="dense peak compute (no 2:4 sparsity) per number format [FLOP/s]")
-    peak_compute_sparse: dict[ComputeDtype, ComputeRate] = Field(
+    peak_compute_sparse: dict[ComputeDtype, PositiveComputeRate] = Field(
         default_factory=dict, description="2:4-sparse peak, listed only to guard against confusion [FLOP/s]")
     memory: Memory
     on_chip: OnChip

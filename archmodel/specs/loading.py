@@ -10,25 +10,25 @@ from pydantic import BaseModel, ValidationError
 
 from archmodel.specs.errors import SpecError, UsageError, json_path
 from archmodel.specs.fields import field_info
+from archmodel.specs.jsontext import parse_spec_json
+from archmodel.specs.plausibility import warn_implausible
 from archmodel.specs.provenance import Provenance, extract_provenance
 from archmodel.specs.registry import CHIP_KINDS
+from archmodel.specs.strict import check_strict_types
 from archmodel.specs.workload import Workload
 
 
 def read_json(path: str | Path) -> dict:
-    """Read a JSON object from ``path``; every failure is a :class:`SpecError`."""
+    """Read a JSON object from ``path`` strictly (:mod:`archmodel.specs.jsontext`); every failure is a :class:`SpecError`."""
     path = Path(path)
     name = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        data = path.read_bytes()
     except FileNotFoundError:
         raise SpecError(name, "$", "file not found") from None
     except OSError as exc:
         raise SpecError(name, "$", f"cannot read file ({exc.strerror})") from None
-    try:
-        document = json.loads(text)
-    except json.JSONDecodeError as exc:
-        raise SpecError(name, "$", f"malformed JSON at line {exc.lineno} column {exc.colno}: {exc.msg}") from None
+    document = parse_spec_json(data, name)
     if not isinstance(document, dict):
         raise SpecError(name, "$", f"expected a JSON object, got {type(document).__name__}")
     return document
@@ -64,6 +64,7 @@ def spec_error(error: ValidationError, file: str, noun: str = "this spec") -> Sp
 def validate(model: type[BaseModel], document: dict, file: str) -> BaseModel:
     """Validate a provenance-wrapped ``document`` as ``model``, attaching file and provenance."""
     plain, records = extract_provenance(document, file)
+    check_strict_types(model, plain, file)
     try:
         spec = model.model_validate(plain)
     except ValidationError as exc:
@@ -71,6 +72,7 @@ def validate(model: type[BaseModel], document: dict, file: str) -> BaseModel:
     spec._file = file
     spec._provenance = records
     spec._raw = plain
+    warn_implausible(spec)
     return spec
 
 
@@ -83,7 +85,11 @@ def chip_from_dict(document: dict, file: str = "<dict>") -> BaseModel:
     kind = document.get("kind")
     if kind is None:
         raise SpecError(file, "$.kind", f"required field is missing; expected one of {sorted(CHIP_KINDS)}")
-    wrapped_kind = kind.get("value") if isinstance(kind, dict) else kind
+    wrapped_kind = kind.get("value") if isinstance(kind, dict) and "value" in kind else kind
+    if not isinstance(wrapped_kind, str):
+        raise SpecError(
+            file, "$.kind", f"expected a string, one of {sorted(CHIP_KINDS)}, got {json.dumps(wrapped_kind)[:60]}"
+        )
     model = CHIP_KINDS.get(wrapped_kind)
     if model is None:
         raise SpecError(file, "$.kind", f"unknown chip kind {wrapped_kind!r}; expected one of {sorted(CHIP_KINDS)}")
@@ -116,16 +122,23 @@ def resolve_extends(document: dict, path: Path, seen: tuple[Path, ...] = ()) -> 
     return _merge(base, update)
 
 
+def split_calibration(path: str | Path) -> tuple[Path, str]:
+    """``PATH#NAME`` → (PATH, NAME); ``PATH`` → (PATH, ""); an empty NAME after ``#`` is refused."""
+    text, hash_sign, calibration = str(path).partition("#")
+    if hash_sign and not calibration.strip():
+        raise UsageError(f"{text}#: empty calibration name after '#'; write PATH#NAME, or PATH for the default")
+    if not text:
+        raise UsageError(f"{path}: no file name before '#'")
+    return Path(text), calibration.strip()
+
+
 def load_chip(path: str | Path) -> BaseModel:
     """Load a chip (gain-cell chip, GPU or system) from a JSON file (``extends`` resolved).
 
     ``PATH#NAME`` selects calibration ``NAME`` of a GPU instead of its default.
     """
-    text, mark, calibration = str(path).partition("#")
-    path = Path(text)
+    path, calibration = split_calibration(path)
     chip = chip_from_dict(resolve_extends(read_json(path), path), str(path))
-    if mark and not calibration.strip():
-        raise UsageError(f"{path}: expected a calibration name after '#' (PATH#NAME), found nothing")
     if chip.kind == "system":  # a host, attention chips and a link: load the parts it names
         from archmodel.specs.system import resolve_parts
 

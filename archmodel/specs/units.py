@@ -13,6 +13,8 @@ import math
 
 import pint
 
+from archmodel.specs.jsontext import MAX_MAGNITUDE
+
 # prefix constants [dimensionless multipliers]
 femto, pico, nano, micro, milli = 1e-15, 1e-12, 1e-9, 1e-6, 1e-3
 kilo, mega, giga, tera = 1e3, 1e6, 1e9, 1e12
@@ -69,17 +71,21 @@ def to_si(value: object, dimension: str) -> float:
     if isinstance(value, bool):
         raise ValueError(f"expected a number or a string with a unit of {dimension}, got {value!r}")
     if isinstance(value, (int, float)):
-        number = float(value)
+        try:
+            number = float(value)
+        except OverflowError:
+            raise ValueError(f"expected a finite number, got one with {len(str(abs(value)))} digits") from None
     elif isinstance(value, str):
+        if _is_number(value):
+            raise ValueError(f"expected a number or a string with a unit of {dimension}, got the string {value!r}; "
+                             "write a number without quotes, or add a unit")
         units = registry()
         try:
             quantity = units.Quantity(value.strip())
         except Exception as exc:  # pint raises several unrelated types for unparsable text
             raise ValueError(f"cannot parse {value!r} as a quantity ({exc.__class__.__name__})") from None
         if isinstance(quantity, (int, float)):
-            number = float(quantity)
-            if dimension != "dimensionless":
-                raise ValueError(f"expected a unit of {dimension} ({reference}), got a bare string {value!r}")
+            raise ValueError(f"expected a unit of {dimension} ({reference}), got a bare string {value!r}")
         elif not quantity.is_compatible_with(reference):
             raise ValueError(
                 f"expected a unit of {dimension} (like {reference}), got {value!r} "
@@ -89,9 +95,22 @@ def to_si(value: object, dimension: str) -> float:
             number = float(quantity.to(reference).magnitude)
     else:
         raise ValueError(f"expected a number or a string with a unit of {dimension}, got {type(value).__name__}")
-    if not math.isfinite(number):
-        raise ValueError(f"expected a finite number, got {value!r}")
+    if not math.isfinite(number) or abs(number) > MAX_MAGNITUDE:
+        raise ValueError(f"expected a finite number of magnitude at most 1e30 {reference}, got {_short(value)}")
     return number
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
+
+
+def _short(value: object) -> str:
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:20]}…{text[-8:]}"
 
 
 def format_area(value: float, digits: int = 4) -> str:

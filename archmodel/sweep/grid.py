@@ -41,6 +41,9 @@ def parse_contexts(texts: str | int | list | np.ndarray) -> np.ndarray:
     numbers = [item for item in items if not isinstance(item, str)]
     texts_only = [item for item in items if isinstance(item, str)]
     parts = [part.strip() for text in texts_only for part in text.split(",")]
+    for text in texts_only:
+        if "," in text and text.strip(", ") and any(not part.strip() for part in text.split(",")):
+            raise UsageError(f"empty value between commas in {text!r}; expected N1,N2,...")
     pieces = [np.atleast_1d(np.asarray(number)).ravel() for number in numbers]
     pieces += [_parse_context_part(part) for part in parts if part]
     values = np.concatenate(pieces) if pieces else np.array([])
@@ -87,9 +90,12 @@ def _integer(text: str) -> int:
 def parse_values(text: str) -> tuple:
     """Comma-separated values; each parsed as JSON when it is JSON, else kept as text."""
     values = []
-    for part in text.split(","):
+    parts = text.split(",")
+    for part in parts:
         part = part.strip()
         if not part:
+            if any(other.strip() for other in parts):
+                raise UsageError(f"empty value between commas in {text!r}; expected V1,V2,...")
             continue
         try:
             values.append(json.loads(part))

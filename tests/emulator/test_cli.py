@@ -91,7 +91,7 @@ def test_bad_npz(chip_path, tmp_path, arrays, message):
 
 def test_unreadable_inputs_and_outputs(chip_path, tmp_path):
     (tmp_path / "in.npz").write_text("not a zip")
-    with pytest.raises(UsageError, match="not a readable npz archive"):
+    with pytest.raises(UsageError, match="not an npz archive"):
         run_emulate(chip_path, "gaincell_linear", inputs=tmp_path / "in.npz")
     with pytest.raises(UsageError, match="input file not found"):
         run_emulate(chip_path, "gaincell_linear", inputs=tmp_path / "missing.npz")
@@ -102,7 +102,7 @@ def test_unreadable_inputs_and_outputs(chip_path, tmp_path):
 def test_shape_options_only_without_inputs(chip_path, tmp_path):
     q, k, v = random_qkv(tokens=4)
     np.savez(tmp_path / "in.npz", q=q, k=k, v=v)
-    with pytest.raises(UsageError, match="tokens, heads only apply to random inputs"):
+    with pytest.raises(UsageError, match="--tokens, --heads only apply to random inputs"):
         run_emulate(chip_path, "gaincell_linear", inputs=tmp_path / "in.npz", tokens=4, heads=2)
 
 

@@ -119,8 +119,8 @@ def test_an_unknown_calibration_name(load_gpu):
 def test_cli_unknown_and_empty_calibration_names(cli):
     """``GPU.json#NAME`` with an unknown NAME, or with nothing after '#': one line, exit 2."""
     for chip, message in ((f"{GPU_DIR / 'rtx4090.json'}#tensorrt", "$.calibration.name: no calibration named 'tensorrt'"),
-                          (f"{GPU_DIR / 'rtx4090.json'}#", "rtx4090.json: expected a calibration name after '#' "
-                                                           "(PATH#NAME), found nothing")):
+                          (f"{GPU_DIR / 'rtx4090.json'}#", "rtx4090.json#: empty calibration name after '#'; "
+                                                           "write PATH#NAME, or PATH for the default")):
         code, out, err = cli("estimate", "--chip", chip, "--workload", WORKLOADS / "paper_gpu_benchmark.json")
         assert code == 2 and out == "" and err.count("\n") == 1 and message in err, err
 

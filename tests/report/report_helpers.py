@@ -43,3 +43,29 @@ def write_recipe(folder: Path, document: dict, name: str = "recipe.json") -> Pat
     path = folder / name
     path.write_text(json.dumps(document), encoding="utf-8")
     return path
+
+
+RTX4090 = ROOT / "hardware_specs" / "gpu" / "rtx4090.json"
+PAPER_BENCHMARK = ROOT / "workloads" / "paper_gpu_benchmark.json"
+
+
+def two_scenario_recipe(**changes) -> dict:
+    """A custom recipe of a gain-cell chip and a GPU on two scenarios, neither the paper's GPU benchmark
+    (nothing of the RTX 4090 is reproduced), contexts given as lists."""
+    recipe = {
+        "title": "Custom two-scenario report",
+        "chips": [
+            {"key": "gaincell", "file": str(GAINCELL), "label": "Gain-cell", "published": "gaincell_leroux2025"},
+            {"key": "rtx4090", "file": str(RTX4090), "label": "RTX 4090", "published": "rtx4090"},
+        ],
+        "reference": "gaincell",
+        "scenarios": [
+            {"key": "short", "label": "GPT-2, batch 1, short contexts", "workload": str(GPT2),
+             "contexts": [128, 1024, 2048], "batch": 1, "scope": "layer", "published": "gaincell_m1024"},
+            {"key": "batched", "label": "GPT-2, batch 8", "workload": str(GPT2),
+             "contexts": [256, 4096], "batch": 8, "scope": "layer"},
+        ],
+        "breakdown": {"scenario": "short", "context": 1024},
+    }
+    recipe.update(changes)
+    return recipe

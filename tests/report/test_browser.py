@@ -8,6 +8,7 @@ Writes tests/output/report.png: look at it.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import tempfile
@@ -15,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from report_helpers import FIGURE_KEYS
+from report_helpers import FIGURE_KEYS, two_scenario_recipe, write_recipe
 
 pytestmark = pytest.mark.browser
 
@@ -39,6 +40,13 @@ def chromium() -> Path:
 @pytest.fixture(scope="module")
 def rendered(default_report):
     """Open the report from disk in headless Chromium; yield (page, console errors, network requests)."""
+    with open_in_chromium(default_report) as opened:
+        yield opened
+
+
+@contextlib.contextmanager
+def open_in_chromium(report: Path):
+    """Open ``report`` in headless Chromium and wait until every figure is drawn."""
     executable = chromium()
     sync_api = pytest.importorskip("playwright.sync_api")
     errors, requests = [], []
@@ -52,7 +60,7 @@ def rendered(default_report):
             page.on("console", lambda message: message.type == "error" and errors.append(message.text))
             page.on("pageerror", lambda error: errors.append(str(error)))
             page.on("request", lambda request: requests.append(request.url))
-            page.goto(default_report.as_uri(), wait_until="load")
+            page.goto(report.as_uri(), wait_until="load")
             expected = int(page.get_attribute('meta[name="archmodel-figures"]', "content"))
             page.wait_for_function(
                 "n => [...document.querySelectorAll('.js-plotly-plot')].filter(e => e.querySelector('svg.main-svg')).length >= n",
@@ -96,8 +104,8 @@ def test_published_points_are_drawn_next_to_the_curves(rendered):
     page, _, _, _ = rendered
     labels = page.locator("#figure-time text").all_text_contents()
     assert "paper 65 ns" in labels          # gain-cell, Leroux 2025 Fig. 5
-    assert "paper 22.37 µs" in labels       # RTX 4090, paper benchmark
-    assert "paper 488.9 µs" in labels       # Jetson Nano, paper benchmark
+    assert "fitted to 22.37 µs" in labels   # RTX 4090, paper benchmark: its calibration was fitted to it
+    assert "fitted to 488.9 µs" in labels   # Jetson Nano, likewise
     assert "paper 73.8 nJ" in page.locator("#figure-energy text").all_text_contents()
 
 
@@ -106,3 +114,49 @@ def test_screenshot(rendered):
     SCREENSHOT.parent.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOT), full_page=True)
     assert SCREENSHOT.stat().st_size > 50_000
+
+
+def test_log_axis_ticks_read_as_numbers(rendered):
+    page, _, _, _ = rendered
+    ticks = page.locator("#figure-time .xtick text").all_text_contents()
+    assert ticks == ["1", "10", "100", "1,000", "10,000"]
+
+
+@pytest.fixture(scope="module")
+def custom_rendered(tmp_path_factory, rendered):
+    """A custom recipe (gain-cell chip and RTX 4090, two scenarios) built and drawn in Chromium, in a new tab
+    of the default report's browser; returns what the tests read: console errors, curve dash patterns, summary text."""
+    from archmodel.report import build_report
+
+    folder = tmp_path_factory.mktemp("custom")
+    out = build_report(write_recipe(folder, two_scenario_recipe()), folder / "custom.html").path
+    page = rendered[0].context.new_page()
+    errors = []
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    try:
+        page.goto(out.as_uri(), wait_until="load")
+        expected = int(page.get_attribute('meta[name="archmodel-figures"]', "content"))
+        page.wait_for_function(
+            "n => [...document.querySelectorAll('.js-plotly-plot')].filter(e => e.querySelector('svg.main-svg')).length >= n",
+            arg=expected, timeout=20_000)
+        dashes = page.eval_on_selector_all(
+            "#figure-time .scatterlayer .trace .js-line",
+            "els => els.map(e => e.style.strokeDasharray || getComputedStyle(e).strokeDasharray || 'none')")
+        return {"errors": errors, "dashes": dashes, "summary": page.locator("#summary").inner_text()}
+    finally:
+        page.close()
+
+
+def test_custom_recipe_scenarios_have_distinct_line_styles(custom_rendered):
+    assert custom_rendered["errors"] == []
+    dashes = custom_rendered["dashes"]
+    assert len(dashes) == 4                     # 2 chips x 2 scenarios, drawn as lines
+    assert len(set(dashes)) == 2                # solid for the first scenario, dashed for the second
+
+
+def test_custom_recipe_shows_every_chips_area(custom_rendered):
+    summary = custom_rendered["summary"]
+    assert "4.78 mm²" in summary                               # gain-cell chip, bottom-up
+    assert "608.4 mm² (whole die, datasheet)" in summary       # RTX 4090 spec die_area (608.4 mm², AD102)
+    assert summary.count("Batch 8: time per token = step latency / 8") == 1

@@ -57,7 +57,27 @@ def test_time_figure_scales_values_to_its_axis_unit(default_sections):
     assert figure.layout.xaxis.type == "log" and figure.layout.yaxis.type == "log"
     star = next(t for t in figure.data if t.legendgroup == "Leroux 2025 (published)" and t.name == "RTX 4090")
     assert_allclose(star.y, [22.37])                                  # 22.37 µs, Leroux 2025 §5
-    assert star.text == ("paper 22.37 µs",)
+    # the RTX 4090 calibration (paper_pytorch_eager) was fitted to this very measurement
+    assert star.text == ("fitted to 22.37 µs",)
+    gaincell = next(t for t in figure.data if t.legendgroup == "Leroux 2025 (published)" and t.name.startswith("Gain-cell"))
+    assert gaincell.text == ("paper 65 ns",)                          # Leroux 2025 Fig. 5, not fitted
+
+
+def test_log_axes_read_as_whole_numbers(default_sections):
+    figure = next(s.figure for s in default_sections if s.key == "time")
+    # contexts 1 to 16,384 (reports/paper_reproduction.json): one tick per decade, written out
+    assert list(figure.layout.xaxis.ticktext) == ["1", "10", "100", "1,000", "10,000"]
+    assert all(text.replace(",", "").replace(".", "").isdigit() for text in figure.layout.yaxis.ticktext)
+
+
+def test_each_scenario_has_its_own_line_style(default_sections):
+    figure = next(s.figure for s in default_sections if s.key == "time")
+    curves = [t for t in figure.data if t.legendgroup and t.legendgroup.startswith("GPT-2") or
+              (t.legendgroup and t.legendgroup.startswith("paper's GPU"))]
+    styles = {t.legendgroup: (t.line.dash, t.marker.symbol) for t in curves}
+    assert len(styles) == 2 and len(set(styles.values())) == 2
+    colors = {t.name: t.line.color for t in curves}
+    assert all(t.line.color == colors[t.name] for t in curves)  # colour stays per chip
 
 
 def test_colours_are_the_same_for_a_chip_in_every_figure(default_sections):

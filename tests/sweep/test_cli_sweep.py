@@ -54,7 +54,7 @@ def test_breakdown_and_batches(tmp_path):
 
 @pytest.mark.parametrize(("arguments", "message"), [
     (["--set", "chip.array.rowz=32"], "gaincell_leroux2025.json: unknown spec path 'array.rowz'"),
-    (["--set", "chip.array.rows=many"], "$.array.rows: Input should be a valid integer"),
+    (["--set", "chip.array.rows=many"], "$.array.rows: expected an integer, got a string"),
     (["--set", "chip.dac.conversion_time=10 mV"], "$.dac.conversion_time: expected a unit of time (like s), got '10 mV'"),
     (["--batch", ","], "empty sweep: --batch has no values"),
     (["--batch", "0"], "--batch: batch must be a positive integer, got 0"),

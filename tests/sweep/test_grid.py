@@ -101,7 +101,7 @@ def test_unknown_path_is_a_usage_error(chip, gpt2):
 
 
 @pytest.mark.parametrize(("setting", "message"), [
-    ("chip.array.rows=abc", r"\$\.array\.rows: Input should be a valid integer"),
+    ("chip.array.rows=abc", r"\$\.array\.rows: expected an integer, got a string"),
     ("chip.dac.conversion_time=10 mV", r"\$\.dac\.conversion_time: expected a unit of time \(like s\), got '10 mV'"),
     ("workload.attention.window=0", r"\$\.attention\.window: input should be greater than 0"),
 ])

@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.subplots import make_subplots
 
-from archmodel.report.style import PART_PALETTE, axis_unit, base_layout, display_values
+from archmodel.report.style import PART_PALETTE, axis_unit, base_layout, display_values, log_ticks
 
 
 def share_figure(parts: pd.DataFrame, chips: list[str], unit: str, title: str, what: str, part_name: str) -> go.Figure:
@@ -79,7 +79,8 @@ def published_bars(comparison: pd.DataFrame, colors: dict, title: str) -> go.Fig
                 customdata=np.column_stack([display_values(frame[source], unit), frame["scenario_label"]]),
                 hovertemplate=f"<b>%{{x}}</b> ({source})<br>%{{customdata[1]}}<br>{what} %{{customdata[0]}}<extra></extra>",
             ), row=1, col=column)
-        figure.update_yaxes(title_text=f"{what} [{prefixed}]", type="log", row=1, col=column)
+        figure.update_yaxes(title_text=f"{what} [{prefixed}]", type="log", row=1, col=column,
+                            **log_ticks(pd.concat([frame["published"], frame["model"]]) / scale))
         figure.update_xaxes(title_text="device", row=1, col=column)
     figure.update_layout(barmode="group")
     return figure

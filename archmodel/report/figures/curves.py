@@ -8,7 +8,8 @@ with one context is drawn as markers, more as lines.  The legend groups
 traces by scenario.
 ``overlay``: published points, one row each, with ``chip_label``,
 ``context``, ``value`` [unit], ``model`` (the model computed the paper's
-way, [unit]) and ``note`` (hover).
+way, [unit]), ``note`` (hover) and ``fitted`` (a GPU calibration was fitted
+to this value: labelled "fitted to", not "paper").
 """
 
 from __future__ import annotations
@@ -17,7 +18,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from archmodel.report.style import axis_unit, base_layout, display_values
+from archmodel.report.style import axis_unit, base_layout, display_values, log_ticks, scenario_styles
 
 NEUTRAL = "#555555"
 PUBLISHED_GROUP = "Leroux 2025 (published)"
@@ -30,16 +31,18 @@ def _shown(values, unit: str) -> list[str]:
 
 def _curve_traces(curves: pd.DataFrame, colors: dict, scale: float, unit: str, what: str) -> list:
     traces = []
+    styles = scenario_styles(curves["scenario_label"])
     for (scenario, chip), frame in curves.groupby(["scenario_label", "chip_label"], sort=False):
         single = frame["context"].nunique() == 1
         color = colors.get(chip, NEUTRAL)
+        dash, symbol = styles[scenario]
         shown = _shown(frame["value"], unit)
         traces.append(go.Scatter(
             x=frame["context"], y=frame["value"] / scale, name=chip,
             legendgroup=scenario, legendgrouptitle={"text": f"model: {scenario}"},
             mode="markers" if single else "lines",
-            line={"color": color, "width": 2.5},
-            marker={"color": color, "symbol": "diamond-open", "size": 12, "line": {"width": 2}},
+            line={"color": color, "width": 2.5, "dash": dash},
+            marker={"color": color, "symbol": symbol, "size": 12, "line": {"width": 2}},
             customdata=shown,
             hovertemplate=(f"<b>{chip}</b><br>model: {scenario}<br>context %{{x:,}} tokens<br>"
                            f"{what} %{{customdata}}<extra></extra>"),
@@ -50,14 +53,17 @@ def _curve_traces(curves: pd.DataFrame, colors: dict, scale: float, unit: str, w
 def _marker(row, value: float, shown: str, scale: float, what: str, group: str, symbol: str, colors: dict) -> go.Scatter:
     color = colors.get(row.chip_label, NEUTRAL)
     published = group == PUBLISHED_GROUP
+    fitted = published and bool(getattr(row, "fitted", False))
+    label = "fitted to" if fitted else "paper" if published else "model"
+    how = "<br>the calibration was fitted to this measurement: agreement by construction" if fitted else ""
     return go.Scatter(
         x=[row.context], y=[value / scale], name=row.chip_label, legendgroup=group, legendgrouptitle={"text": group},
         mode="markers+text",
         marker={"color": color, "symbol": symbol, "size": 16 if published else 13,
                 "line": {"color": "black" if published else color, "width": 1 if published else 2}},
-        text=[f"{'paper' if published else 'model'} {shown}"],
+        text=[f"{label} {shown}"],
         textposition="middle left" if published else "middle right", textfont={"size": 11},
-        hovertemplate=f"<b>{row.chip_label}</b> ({group})<br>{row.note}<br>context {row.context:,} tokens<br>"
+        hovertemplate=f"<b>{row.chip_label}</b> ({group})<br>{row.note}{how}<br>context {row.context:,} tokens<br>"
                       f"{what} {shown}<extra></extra>",
     )
 
@@ -82,9 +88,14 @@ def context_figure(curves: pd.DataFrame, overlay: pd.DataFrame, colors: dict, un
     figure = go.Figure(_curve_traces(curves, colors, scale, unit, what)
                        + _overlay_traces(overlay, colors, scale, unit, what, with_model=False))
     base_layout(figure, title, "context length [tokens]", f"{what} [{prefixed}]", height=560)
-    figure.update_xaxes(type="log")
-    figure.update_yaxes(type="log")
+    _log_axes(figure, curves["context"], pd.concat([curves["value"], overlay["value"]]) / scale)
     return figure
+
+
+def _log_axes(figure: go.Figure, x, y) -> None:
+    """Log x and y axes whose tick labels are whole numbers (200,000), not plotly's bare digits ("2")."""
+    figure.update_xaxes(type="log", **log_ticks(x))
+    figure.update_yaxes(type="log", **log_ticks(y))
 
 
 def ratio_figure(ratios: pd.DataFrame, overlay: pd.DataFrame, colors: dict, title: str, what: str) -> go.Figure:
@@ -92,6 +103,5 @@ def ratio_figure(ratios: pd.DataFrame, overlay: pd.DataFrame, colors: dict, titl
     figure = go.Figure(_curve_traces(ratios, colors, 1.0, "", what)
                        + _overlay_traces(overlay, colors, 1.0, "", what, with_model=True))
     base_layout(figure, title, "context length [tokens]", f"{what} [×]", height=560)
-    figure.update_xaxes(type="log")
-    figure.update_yaxes(type="log")
+    _log_axes(figure, ratios["context"], pd.concat([ratios["value"], overlay["value"], overlay["model"]]))
     return figure
