@@ -34,5 +34,5 @@ if [ ! -x .venv/bin/python ] || ! .venv/bin/python -c 'import sys; sys.exit(0 if
   "$python" -m venv .venv
 fi
 .venv/bin/python -m pip install --quiet --disable-pip-version-check --upgrade pip >&2
-.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test]" >&2
+.venv/bin/python -m pip install --quiet --disable-pip-version-check -e ".[test,models]" >&2
 echo "$wanted" > "$stamp"

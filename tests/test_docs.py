@@ -34,3 +34,13 @@ def test_cited_sections_exist():
     assert len(cited) >= 10
     missing = sorted((name, number) for name, number in cited if number not in headings[name])
     assert missing == []
+
+
+SHIPPED = sorted([*ROOT.glob("hardware_specs/**/*.json"), *ROOT.glob("workloads/*.json"), *ROOT.glob("archmodel/**/*.py")])
+
+
+def test_shipped_sources_cite_the_docs_copies():
+    """Spec 'source' strings and docstrings cite docs/paper.md, never the team's reference/ folder."""
+    offenders = [str(path.relative_to(ROOT)) for path in SHIPPED
+                 if re.search(r"(?<!docs/)reference/\w+\.md|\.\./shared", path.read_text(encoding="utf-8"))]
+    assert len(SHIPPED) > 50 and offenders == []

@@ -79,6 +79,8 @@ def emulate(
     seed: Annotated[int | None, typer.Option(help="random inputs and noise: seed")] = None,
     path: Annotated[str, typer.Option(metavar="prefill|decode", help="prefill (all tokens at once) or decode (token by token)")] = "prefill",
     chip_out: Annotated[Path | None, typer.Option("--chip-out", help="write a chip JSON extending --chip with the measured activity")] = None,
+    grouping: Annotated[str | None, typer.Option("--grouping", help="sub-tiles by ring slot (ring, hardware, default) or by absolute position (absolute, training code)")] = None,
+    qk_decay_dtype: Annotated[str | None, typer.Option("--qk-decay-dtype", help="decay on the QK side in float32 (default) or bfloat16 (training code)")] = None,
     as_json: Annotated[bool, typer.Option("--json", help="print one JSON object")] = False,
 ) -> None:
     """Emulate one attention layer on the chip and compare it with ideal attention.
@@ -97,7 +99,7 @@ def emulate(
                           q_levels=q_levels, kv_levels=kv_levels, out_levels=out_levels,
                           no_quantization=no_quantization, tokens=tokens, heads=heads, batch=batch, seed=seed,
                           path=path, time_per_token=time_per_token, chip_out=chip_out, head_dim=head_dim,
-                          interval_from_system=system is not None)
+                          interval_from_system=system is not None, grouping=grouping, qk_decay_dtype=qk_decay_dtype)
     if as_json:
         typer.echo(json.dumps(metrics, indent=2))
         return

@@ -1,4 +1,4 @@
-"""Functional emulator of gain-cell analog attention (Leroux 2025, reference/paper.md §3).
+"""Functional emulator of gain-cell analog attention (Leroux 2025, docs/paper.md §3).
 
 Public API::
 

@@ -5,7 +5,7 @@ hardware; the authors record, in the linear model, the per-head mean and
 standard deviation of ``a·x + b`` before clamping (q, k, v and head
 output) and then, with no gradients, repeat forward passes of the cubic
 model on one batch, moving each scaler toward those targets
-(reference/paper.md §3, "Adaptation algorithm")::
+(docs/paper.md §3, "Adaptation algorithm")::
 
     if |std - target_std| > 1e-4:    a ← α·(a·target_std/std) + (1 - α)·a
     if |mean - target_mean| > 1e-4:  b ← α·(b + target_mean - mean) + (1 - α)·b

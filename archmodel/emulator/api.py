@@ -27,7 +27,8 @@ class Emulation:
 
 def emulate(q, k, v, *, mode: str, window=None, decay_per_step=None, time_per_token=None, q_levels=None,
             kv_levels=None, out_levels=None, quantize: bool = True, scalers: Scalers | None = None, chip=None,
-            noise=None, seed=None, path: str = "prefill", statistics: bool = True) -> Emulation:
+            noise=None, seed=None, path: str = "prefill", statistics: bool = True, grouping=None,
+            qk_decay_dtype=None) -> Emulation:
     """Run one attention layer and collect its statistics; arguments as :func:`attention`.
 
     ``statistics=False`` skips the bookkeeping (faster); ``Emulation.statistics`` is then ``None``.
@@ -37,7 +38,7 @@ def emulate(q, k, v, *, mode: str, window=None, decay_per_step=None, time_per_to
     settings = resolve(
         mode, tokens=tokens, path=path, window=window, decay_per_step=decay_per_step,
         time_per_token=time_per_token, q_levels=q_levels, kv_levels=kv_levels, out_levels=out_levels,
-        quantize=quantize, chip=chip, noise=noise, seed=seed,
+        quantize=quantize, chip=chip, noise=noise, seed=seed, grouping=grouping, qk_decay_dtype=qk_decay_dtype,
     )
     scalers = _scalers(scalers, heads, settings)
     tally = None
@@ -50,7 +51,7 @@ def emulate(q, k, v, *, mode: str, window=None, decay_per_step=None, time_per_to
 
 def attention(q, k, v, *, mode: str, window=None, decay_per_step=None, time_per_token=None, q_levels=None,
               kv_levels=None, out_levels=None, quantize: bool = True, scalers: Scalers | None = None, chip=None,
-              noise=None, seed=None, path: str = "prefill") -> np.ndarray:
+              noise=None, seed=None, path: str = "prefill", grouping=None, qk_decay_dtype=None) -> np.ndarray:
     """Attention outputs y (B, H, T, d) float32 of one layer in the chosen ``mode``.
 
     Parameters
@@ -77,11 +78,19 @@ def attention(q, k, v, *, mode: str, window=None, decay_per_step=None, time_per_
         Read-noise standard deviation relative to full scale [-]; ``seed`` makes it reproducible.
     path : str
         ``prefill`` (all queries, tiled) or ``decode`` (token by token through a ring buffer).
+    grouping : str, optional
+        ``ring`` (default, the hardware: sub-tiles by ring slot) or ``absolute``
+        (the authors' training code: tile n = tokens [nW, nW + W)); prefill only.
+    qk_decay_dtype : str, optional
+        ``float32`` (default) or ``bfloat16``: the training code rounds the decay
+        D (and D², D³ of the cubic model, each again) to bfloat16 on the QK side
+        only; prefill only.
     """
     return emulate(
         q, k, v, mode=mode, window=window, decay_per_step=decay_per_step, time_per_token=time_per_token,
         q_levels=q_levels, kv_levels=kv_levels, out_levels=out_levels, quantize=quantize, scalers=scalers,
-        chip=chip, noise=noise, seed=seed, path=path, statistics=False,
+        chip=chip, noise=noise, seed=seed, path=path, statistics=False, grouping=grouping,
+        qk_decay_dtype=qk_decay_dtype,
     ).output
 
 

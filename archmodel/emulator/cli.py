@@ -51,7 +51,7 @@ DEFAULT_BATCH, DEFAULT_HEADS, DEFAULT_TOKENS = 1, 12, 1024
 def run_emulate(chip_path, mode, inputs=None, out=None, window=None, decay_per_step=None, q_levels=None,
                 kv_levels=None, out_levels=None, no_quantization=False, tokens=None, heads=None, batch=None,
                 seed=None, *, path="prefill", time_per_token=None, chip_out=None, head_dim=None,
-                interval_from_system=False) -> dict:
+                interval_from_system=False, grouping=None, qk_decay_dtype=None) -> dict:
     """Emulate one attention layer on a chip and return fidelity metrics (see module docstring).
 
     ``interval_from_system``: ``time_per_token`` is a system's modelled token interval, not typed by the user,
@@ -61,7 +61,7 @@ def run_emulate(chip_path, mode, inputs=None, out=None, window=None, decay_per_s
     hardware = hardware_of(chip)
     options = dict(window=window, decay_per_step=decay_per_step, time_per_token=time_per_token, q_levels=q_levels,
                    kv_levels=kv_levels, out_levels=out_levels, quantize=not no_quantization, chip=hardware,
-                   path=path, seed=seed)
+                   path=path, seed=seed, grouping=grouping, qk_decay_dtype=qk_decay_dtype)
     settings = resolve(mode, tokens=1, **options)  # every option checked before any work
     if interval_from_system:
         _warn_retention_wall(settings.decay_per_step, time_per_token)

@@ -11,6 +11,14 @@ sub-tile s.  A query tile [i0, i1) needs a contiguous range of segments;
 segments ``g`` and ``g + n_sub`` are the same physical sub-tile, which is
 how the prefill folds them before the clamp.  Decode keeps one round: the
 ring itself.
+
+``grouping="absolute"`` is the authors' training code instead: clamp group
+n holds tokens [n·W, n·W + W) by absolute position, never folded.  It is
+laid out as one round of ``period`` = ceil(T/W)·W slots, so segment g is
+token group g; the window M still decides which keys are live.  The two
+agree until the window wraps (T > M) and then differ: the ring adds a
+sub-tile's old and new tokens before its clamp, absolute grouping clamps
+them apart (and, when W does not divide M, groups other tokens together).
 """
 
 from __future__ import annotations
@@ -27,6 +35,24 @@ class RingGeometry:
     window: int
     subtile_width: int
     tokens: int
+    grouping: str = "ring"  # "ring" (hardware slots) or "absolute" (token // W, training code)
+
+    @property
+    def period(self) -> int:
+        """Slots of one layout round: M (ring) or ceil(T/W)·W (absolute) [tokens]."""
+        if self.grouping == "absolute":
+            return -(-self.tokens // self.subtile_width) * self.subtile_width
+        return self.window
+
+    @property
+    def groups_per_round(self) -> int:
+        """Segments per layout round [-]."""
+        return -(-self.period // self.subtile_width)
+
+    @property
+    def fold(self) -> int:
+        """Segments s and s + fold share one clamp: n_sub (ring); absolute never folds [-]."""
+        return self.subtiles if self.grouping == "ring" else max(self.segments, 1)
 
     @property
     def subtiles(self) -> int:
@@ -45,8 +71,8 @@ class RingGeometry:
 
     def segment(self, token: int) -> int:
         """Segment g holding ``token`` [-]."""
-        round_, slot = divmod(token, self.window)
-        return round_ * self.subtiles + slot // self.subtile_width
+        round_, slot = divmod(token, self.period)
+        return round_ * self.groups_per_round + slot // self.subtile_width
 
     @property
     def segments(self) -> int:
@@ -61,10 +87,10 @@ class RingGeometry:
         """
         g = np.arange(low, high)[:, None]  # (n_seg, 1)
         w = np.arange(self.subtile_width)[None, :]  # (1, W)
-        round_, subtile = np.divmod(g, self.subtiles)
+        round_, subtile = np.divmod(g, self.groups_per_round)
         slot = subtile * self.subtile_width + w  # (n_seg, W)
-        tokens = round_ * self.window + slot
-        valid = (slot < self.window) & (tokens < self.tokens)
+        tokens = round_ * self.period + slot
+        valid = (slot < self.period) & (tokens < self.tokens)
         return tokens, valid
 
     def band(self, first: int, stop: int) -> tuple[int, int]:
@@ -77,8 +103,8 @@ class RingGeometry:
         batch, heads, _, dim = x.shape
         out = np.zeros((batch, heads, self.segments, self.subtile_width, dim), dtype=x.dtype)
         tokens = np.arange(self.tokens)
-        round_, slot = np.divmod(tokens, self.window)
-        g = round_ * self.subtiles + slot // self.subtile_width
+        round_, slot = np.divmod(tokens, self.period)
+        g = round_ * self.groups_per_round + slot // self.subtile_width
         out[:, :, g, slot % self.subtile_width] = x
         return out
 

@@ -15,7 +15,7 @@ from archmodel.emulator.encoding import CellEncoding
 
 
 def analog_tile(queries, keys, values, live, factors, encoding: CellEncoding, subtiles: int,
-                noise=None, tally=None, dead_columns=None) -> np.ndarray:
+                noise=None, tally=None, dead_columns=None, score_factors=None) -> np.ndarray:
     """Σ over sub-tiles of the clamped, quantised sub-tile outputs of a tile of queries.
 
     Parameters
@@ -37,6 +37,9 @@ def analog_tile(queries, keys, values, live, factors, encoding: CellEncoding, su
     dead_columns : list of slice, optional
         Column ranges holding every dead entry (``dead_column_runs(live)``);
         the window mask is applied there only.  Default: everywhere.
+    score_factors : (blocks, Tq, L) or None
+        Decay per (query, key) and power for the scores, when it does not
+        factor (bfloat16 rounding); the queries then carry unit factors.
 
     Returns
     -------
@@ -44,7 +47,7 @@ def analog_tile(queries, keys, values, live, factors, encoding: CellEncoding, su
     """
     batch, heads, tokens, _ = queries.shape
     segments, width = values.shape[2], values.shape[3]
-    phi = queries @ keys  # (B, H, Tq, L): S/S_sat
+    phi = _scores(queries, keys, encoding, score_factors)  # (B, H, Tq, L): S/S_sat
     if noise is not None:
         phi += noise.score
     np.clip(phi, 0.0, 1.0, out=phi)  # HardSigmoid: φ/T_max
@@ -60,6 +63,19 @@ def analog_tile(queries, keys, values, live, factors, encoding: CellEncoding, su
     outputs = _fold(partial, subtiles, axis=2)  # (B, H, n_compact, Tq, d), in readout steps
     model = encoding.model
     return _clamp_subtiles(outputs, live_subtiles, model, noise, tally).sum(axis=2) * model.output_step
+
+
+def _scores(queries, keys, encoding: CellEncoding, score_factors) -> np.ndarray:
+    """S/S_sat (B, H, Tq, L): one matmul, or one per power block weighted by ``score_factors``."""
+    if score_factors is None:
+        return queries @ keys
+    d = encoding.head_dim
+    phi = np.zeros(queries.shape[:-1] + (keys.shape[-1],))
+    for block, factor in enumerate(score_factors):
+        phi += factor * (queries[..., block * d:(block + 1) * d] @ keys[..., block * d:(block + 1) * d, :])
+    if encoding.constant:
+        phi += queries[..., -1:] @ keys[..., -1:, :]
+    return phi
 
 
 def _fold(x: np.ndarray, subtiles: int, axis: int) -> np.ndarray:

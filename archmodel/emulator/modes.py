@@ -11,7 +11,7 @@ mode                 kernel     window  what it is
 ``gaincell_cubic``   analog     M       paper's cubic model (Methods eq. 4)
 ===================  =========  ======  ==========================================
 
-The analog kernel computes, for query i and live key j (reference/paper.md §3),
+The analog kernel computes, for query i and live key j (docs/paper.md §3),
 ``S_ij = Σ_p c_p·D_ij^p·Σ_d q_id·y_jd^p`` (with ``y^0 = 1``, no D on p = 0),
 ``φ_ij = clamp(S_ij/S_sat, 0, 1)``, per sub-tile
 ``A_i = clamp(Σ_j φ_ij·Σ_p c_p·D_ij^p·y_jd^p / S_out, -1, 1)``; the current

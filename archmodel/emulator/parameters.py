@@ -1,7 +1,7 @@
 """The chip's numbers in the units of the paper's functional model.
 
 The chip spec stores SI floats (A, V, s).  The functional model of Leroux
-2025 (reference/paper.md §3) is written in µA and pulse fractions: a query
+2025 (docs/paper.md §3) is written in µA and pulse fractions: a query
 is a pulse width in [0, 1] of T_max, a cell current is in µA, a column
 signal S = Σ_d q_d·I_d is in µA × pulse fraction and saturates at
 S_sat = 80; a sub-tile output saturates at 40.  :class:`HardwareParameters`
@@ -27,7 +27,7 @@ PAPER_POLYNOMIAL = (
 class HardwareParameters:
     """Numbers of the functional model, in µA, volts and pulse fractions.
 
-    Defaults are Leroux 2025 (reference/paper.md §2-3).
+    Defaults are Leroux 2025 (docs/paper.md §2-3).
     """
 
     query_levels: int = 16  # PWM levels of a query pulse in [0, 1] [-]
@@ -77,7 +77,7 @@ class HardwareParameters:
         """c_i = Σ_j C_ij·V_in^j, so that I(y) = Σ_i c_i·y^i [µA/V^i].
 
         For the paper's values: 0.5214, 13.612, -2.6204, 46.055
-        (reference/paper.md §3, "collapsed").
+        (docs/paper.md §3, "collapsed").
         """
         coefficients = [0.0, 0.0, 0.0, 0.0]
         index = 0
@@ -96,6 +96,6 @@ class HardwareParameters:
         """Leakage per token step λ = Δt / τ [-], Δt the time per generated token [s].
 
         The paper's λ = 1.6e-4 is 0.78 µs per token (12 layers × 65 ns) over
-        τ = 5 ms (reference/paper.md §3).
+        τ = 5 ms (docs/paper.md §3).
         """
         return time_per_token / self.retention_time

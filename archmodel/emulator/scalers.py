@@ -4,7 +4,7 @@ Each head h maps its inputs with ``a[h]·x + b[h]`` before clamping
 (``q`` onto pulse fractions [0, 1], ``k`` and ``v`` onto stored voltages
 [V]) and its summed sub-tile outputs with ``y = a_out[h]·z + b_out[h]``.
 The paper starts from a_q = 1, b_q = 0; a_k = a_v = 1, b_k = b_v = 0.45 V
-(the rest voltage); a_out = 1, b_out = 0 (reference/paper.md §3).
+(the rest voltage); a_out = 1, b_out = 0 (docs/paper.md §3).
 """
 
 from __future__ import annotations

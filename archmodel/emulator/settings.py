@@ -23,6 +23,10 @@ from archmodel.specs.loading import load_chip
 #: Window M when neither the caller nor the workload gives one (GPT-2) [tokens].
 DEFAULT_WINDOW = 1024
 PATHS = ("prefill", "decode")
+#: Sub-tile grouping: the hardware's ring slots, or absolute positions as the authors' training code.
+GROUPINGS = ("ring", "absolute")
+#: Type of the decay factor on the QK side: float32 (hardware, default) or bfloat16 (training code).
+QK_DECAY_DTYPES = ("float32", "bfloat16")
 
 
 @dataclass(frozen=True)
@@ -39,6 +43,8 @@ class Settings:
     noise: float | None  # read-noise std relative to full scale [-]
     seed: int
     hardware: HardwareParameters
+    grouping: str = "ring"  # one of GROUPINGS
+    qk_decay_dtype: str = "float32"  # one of QK_DECAY_DTYPES
 
 
 def hardware_of(chip) -> HardwareParameters:
@@ -56,7 +62,7 @@ def hardware_of(chip) -> HardwareParameters:
 
 def resolve(mode: str, *, tokens: int, path="prefill", window=None, decay_per_step=None, time_per_token=None,
             q_levels=None, kv_levels=None, out_levels=None, quantize=True, chip=None, noise=None,
-            seed=None) -> Settings:
+            seed=None, grouping=None, qk_decay_dtype=None) -> Settings:
     """Check every option and fill in the chip's or the paper's values."""
     spec = MODES.get(mode) if isinstance(mode, str) else None
     if spec is None:
@@ -65,6 +71,7 @@ def resolve(mode: str, *, tokens: int, path="prefill", window=None, decay_per_st
         raise UsageError(f"unknown path {path!r}; expected 'prefill' or 'decode'")
     hardware = hardware_of(chip)
     _reject_unused(spec, window, decay_per_step, time_per_token, q_levels, kv_levels, out_levels, noise)
+    semantics = _semantics(spec, path, grouping, qk_decay_dtype, noise)
     levels = _levels(spec, hardware, quantize and chip is not None, q_levels, kv_levels, out_levels)
     return Settings(
         mode=spec,
@@ -77,7 +84,24 @@ def resolve(mode: str, *, tokens: int, path="prefill", window=None, decay_per_st
         noise=_non_negative("noise", noise) if noise else None,
         seed=_seed(seed),
         hardware=hardware,
+        **semantics,
     )
+
+
+def _semantics(spec: Mode, path: str, grouping, qk_decay_dtype, noise) -> dict[str, str]:
+    """The training-code options (prefill of a gain-cell mode only); ``None`` means the default."""
+    chosen = {"grouping": grouping, "qk_decay_dtype": qk_decay_dtype}
+    for name, allowed in (("grouping", GROUPINGS), ("qk_decay_dtype", QK_DECAY_DTYPES)):
+        if chosen[name] is not None and chosen[name] not in allowed:
+            raise UsageError(f"{name} must be one of {', '.join(allowed)}, got {chosen[name]!r}")
+    changed = [name for name, value in chosen.items() if value not in (None, "ring", "float32")]
+    if changed and not spec.hardware:
+        raise UsageError(f"mode {spec.name!r} is ideal: {', '.join(changed)} only apply to gain-cell modes")
+    if changed and path != "prefill":
+        raise UsageError(f"{', '.join(changed)}: the training code's semantics exist for the prefill path only")
+    if chosen["grouping"] == "absolute" and noise:
+        raise UsageError("read noise is drawn per physical sub-tile; it needs grouping 'ring'")
+    return {"grouping": grouping or "ring", "qk_decay_dtype": qk_decay_dtype or "float32"}
 
 
 def _reject_unused(spec, window, decay, time_per_token, q_levels, kv_levels, out_levels, noise):

@@ -1,6 +1,6 @@
 """Two ways to time a decode benchmark and charge its energy.
 
-``paper_method`` repeats Leroux 2025 §5 (reference/paper.md §5): warm-up
+``paper_method`` repeats Leroux 2025 §5 (docs/paper.md §5): warm-up
 passes, then timed passes by wall clock around a synchronised pass; one
 power reading after each pass, minus idle::
 

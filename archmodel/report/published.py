@@ -2,7 +2,7 @@
 
 These numbers are data to compare against, never inputs of the model: no
 cost model, spec or sweep reads this module.  Each carries its location in
-the paper (``reference/paper.md`` summarises it).  Values are SI.
+the paper (``docs/paper.md`` summarises it).  Values are SI.
 
 Scenarios (how the paper obtained each number):
 

@@ -153,7 +153,12 @@ def load_chip(path: str | Path) -> BaseModel:
 
 
 def load_workload(path: str | Path) -> Workload:
-    """Load a workload JSON, or a Hugging Face ``config.json`` (recognised by ``model_type``)."""
+    """Load a workload JSON, a Hugging Face ``config.json`` (recognised by ``model_type``), a Llama
+    ``.gguf`` file or the name of an installed model (``smollm2-135m``; :mod:`archmodel.specs.gguf_model`)."""
+    from archmodel.specs.gguf_model import is_model_reference, workload_from_gguf
+
+    if is_model_reference(path):
+        return workload_from_gguf(path)
     document = read_json(path)
     if "model_type" in document or "architectures" in document:
         from archmodel.specs.huggingface import workload_from_hf_config

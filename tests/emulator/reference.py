@@ -28,10 +28,21 @@ def _scaled_scores(q, k):
     return np.einsum("bhid,bhjd->bhij", q.astype(np.float64), k.astype(np.float64)) / np.sqrt(q.shape[-1])
 
 
+def bfloat16(x):
+    """Nearest bfloat16 (ties to even) of float32 ``x``, by the bits: keep the top 16 of 32."""
+    bits = np.asarray(x, np.float32).view(np.uint32).astype(np.uint64)
+    keep = bits >> 16
+    rest = bits & 0xFFFF
+    up = (rest > 0x8000) | ((rest == 0x8000) & (keep & 1 == 1))
+    return ((keep + up) << 16).astype(np.uint32).view(np.float32)
+
+
 def gaincell(q, k, v, *, coefficients, window, decay_per_step=0.0, levels=(None, None, None),
-             s_sat=80.0, s_out=40.0, rest=0.45, v_min=0.0, v_max=0.9, scalers=None, width=64):
+             s_sat=80.0, s_out=40.0, rest=0.45, v_min=0.0, v_max=0.9, scalers=None, width=64,
+             grouping="ring", qk_decay_dtype="float32"):
     """Paper §3 for one layer; ``coefficients`` c_0..c_P of I(y) [µA]; stored values in [v_min, v_max] [V];
-    float64 throughout."""
+    float64 throughout.  ``grouping="absolute"``: sub-tile of key j is j // W (training code);
+    ``qk_decay_dtype="bfloat16"``: the score side uses bf16(bf16(D)^p), D = exp(-λ·lag) in float32."""
     B, H, T, d = q.shape
     a = scalers or {"q": (1.0, 0.0), "k": (1.0, rest), "v": (1.0, rest), "out": (1.0, 0.0)}
     qs = quantize(np.clip(a["q"][0] * q + a["q"][1], 0, 1), 0, 1, levels[0]).astype(np.float64)
@@ -41,13 +52,21 @@ def gaincell(q, k, v, *, coefficients, window, decay_per_step=0.0, levels=(None,
     lag = np.arange(T)[:, None] - np.arange(T)[None, :]  # i - j
     D = np.where(live, np.exp(-decay_per_step * lag), 0.0)
     yk, yv = ks - rest, vs - rest
+    if qk_decay_dtype == "bfloat16":
+        D1 = bfloat16(np.exp(np.float32(-decay_per_step) * np.maximum(lag, 0).astype(np.float32)))
+        DQ = [np.ones((T, T))] + [np.where(live, bfloat16(D1**p), 0.0) for p in range(1, len(coefficients))]
+    else:
+        DQ = [D**p for p in range(len(coefficients))]
     S = np.zeros((B, H, T, T))
     for p, c in enumerate(coefficients):  # I(D·y) = Σ_p c_p·D^p·y^p, summed over d with weights q
-        S += c * (D**p) * np.einsum("bhid,bhjd->bhij", qs, yk**p)
+        S += c * DQ[p] * np.einsum("bhid,bhjd->bhij", qs, yk**p)
     phi = np.where(live, np.clip(S / s_sat, 0, 1), 0.0)
-    subtile_of_key = (np.arange(T) % window) // width
+    if grouping == "absolute":
+        subtile_of_key, groups = np.arange(T) // width, -(-T // width)
+    else:
+        subtile_of_key, groups = (np.arange(T) % window) // width, -(-window // width)
     out = np.zeros((B, H, T, d))
-    for s in range(-(-window // width)):
+    for s in range(groups):
         in_s = subtile_of_key == s
         g = np.zeros((B, H, T, d))
         for p, c in enumerate(coefficients):

@@ -2,7 +2,7 @@
 
 Source of every expected value: Leroux et al., Nat. Comput. Sci. 5, 813-824
 (2025), Fig. 5 "Energy consumption and latency", as tabulated in
-reference/paper.md §4 (M = 1024, d = 64, one token, one head):
+docs/paper.md §4 (M = 1024, d = 64, one token, one head):
 qk 1,120 pJ, sv 700 pJ, digital 4,000 pJ, DAC 330 pJ, total 6.15 nJ,
 65 ns; one GPT-2 layer (12 heads) 73.8 nJ (derived: 12 × 6.15 nJ).
 

@@ -1,7 +1,7 @@
 """The paper's GPU benchmark and its published ratios, reproduced.
 
 Source of every expected value: Leroux et al., Nat. Comput. Sci. 5, 813-824
-(2025), §5 "GPU baselines" and Fig. 5c,d, as tabulated in reference/paper.md §5:
+(2025), §5 "GPU baselines" and Fig. 5c,d, as tabulated in docs/paper.md §5:
 one attention layer (12 heads, d = 64), batch 64, a 1024-slot KV buffer
 attended in full, float32, per token = step / 64:
 
