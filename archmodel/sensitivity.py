@@ -23,6 +23,7 @@ import pandas as pd
 from pydantic import BaseModel
 
 from archmodel.engine import estimate
+from archmodel.specs.arrays import with_arrays
 from archmodel.specs.errors import ArchmodelError
 from archmodel.specs.loading import with_overrides
 from archmodel.specs.plausibility import field_range, field_unit_of, spec_fields
@@ -50,28 +51,6 @@ def numeric_fields(spec: BaseModel) -> list[tuple[str, object, float]]:
     """(path, field info, value) of every float field of ``spec`` (ints, flags, text and lists are structural)."""
     return [(path, info, value) for path, info, value in spec_fields(spec)
             if isinstance(value, float) and info.annotation is not int]
-
-
-def with_arrays(spec: BaseModel, values: dict[str, np.ndarray]) -> BaseModel:
-    """A copy of ``spec`` with float fields replaced by arrays (no validation; for elementwise evaluation)."""
-    updates: dict = {}
-    for path, array in values.items():
-        node = updates
-        keys = path.split(".")
-        for key in keys[:-1]:
-            node = node.setdefault(key, {})
-        node[keys[-1]] = array
-
-    def apply(model: BaseModel, changes: dict) -> BaseModel:
-        update = {key: apply(getattr(model, key), value) if isinstance(value, dict) else value
-                  for key, value in changes.items()}
-        return model.model_copy(update=update)
-
-    copied = apply(spec, updates)
-    for name in ("_file", "_provenance", "_raw"):
-        if hasattr(spec, name):
-            setattr(copied, name, getattr(spec, name))
-    return copied
 
 
 def _outputs(result) -> dict[str, np.ndarray]:

@@ -165,11 +165,13 @@ class Estimate:
         return self._sum_by("area", 0)
 
     @property
-    def area(self) -> float | None:
-        """Total silicon area of the scope [m²]; None where the chip kind models no area (GPUs)."""
+    def area(self) -> float | np.ndarray | None:
+        """Total silicon area of the scope [m²] (an array when spec fields are arrays); None where the chip kind
+        models no area (GPUs)."""
         if not self.area_by_component:
             return None
-        return float(sum(self.area_by_component.values()))
+        total = sum(np.asarray(value, dtype=float) for value in self.area_by_component.values())
+        return float(total) if np.ndim(total) == 0 else total
 
     def _floor(self, field: str) -> np.ndarray | None:
         floors = [getattr(cost, field) for cost in self.costs.values()]

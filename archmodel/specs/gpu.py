@@ -29,6 +29,7 @@ from typing import Annotated, Literal, NamedTuple
 
 import annotated_types
 
+import numpy as np
 from pydantic import Field, NonNegativeInt, PositiveInt, PrivateAttr, model_validator
 
 from archmodel.specs.errors import SpecError
@@ -59,12 +60,14 @@ SPARSITY_TOLERANCE = 0.02
 class Memory(Spec):
     type: str = Field(min_length=1, description="DRAM technology (HBM3, GDDR6X, LPDDR4, ...)")
     bandwidth: Bandwidth = Field(gt=0, description="peak DRAM bandwidth [byte/s]")
-    capacity: Bytes = Field(gt=0, description="DRAM capacity usable by the GPU [byte]")
+    capacity: Bytes = Field(gt=0, description="DRAM capacity usable by the GPU [byte]",
+                            json_schema_extra={"structural": True})  # decides how many KV slots fit
     energy_per_bit: EnergyPerBit = Field(gt=0, description="DRAM device energy per bit moved (the floor) [J/bit]")
 
 
 class OnChip(Spec):
-    l2_cache: Bytes = Field(gt=0, description="L2 cache [byte]")
+    l2_cache: Bytes = Field(gt=0, description="L2 cache [byte]",
+                            json_schema_extra={"structural": True})  # decides which steps run from L2
     shared_memory_per_sm: Bytes = Field(gt=0, description="largest shared memory of one SM [byte]")
     l2_bandwidth: Bandwidth | None = Field(default=None, gt=0, description="L2 read bandwidth; absent: L2 residency is "
                                                                            "not modelled [byte/s]")
@@ -386,15 +389,20 @@ def dynamic_power_bound(gpu: GPU, parameters: Parameters) -> tuple[float, float]
 
 
 def check_physical(gpu: GPU, parameters: Parameters, file: str, path: str) -> None:
-    """Refuse parameters no real GPU could have (η, κ ≤ 1 are checked by the spec)."""
-    if parameters.dram_energy_per_bit < gpu.memory.energy_per_bit * (1 - 1e-9):
+    """Refuse parameters no real GPU could have (η, κ ≤ 1 are checked by the spec).
+
+    Fields may hold arrays (sweep variants, :mod:`archmodel.specs.arrays`): any element that fails refuses.
+    """
+    device = np.asarray(gpu.memory.energy_per_bit)
+    if np.any(parameters.dram_energy_per_bit < device * (1 - 1e-9)):
         raise SpecError(file, f"{path}.dram_energy_per_bit", f"not physically possible: "
                         f"{parameters.dram_energy_per_bit:.4g} J/bit is below the DRAM device energy "
-                        f"{gpu.memory.energy_per_bit:.4g} J/bit of {gpu.name}")
-    dynamic, allowed = dynamic_power_bound(gpu, parameters)
-    if dynamic > allowed:
-        raise SpecError(file, path, f"not physically possible: dynamic power {dynamic:.4g} W exceeds board minus idle "
-                        f"power {allowed:.4g} W of {gpu.name}")
+                        f"{np.max(device):.4g} J/bit of {gpu.name}")
+    dynamic, allowed = (np.asarray(value) for value in dynamic_power_bound(gpu, parameters))
+    if np.any(dynamic > allowed):
+        worst = np.argmax(np.broadcast_to(dynamic - allowed, np.broadcast_shapes(dynamic.shape, allowed.shape)))
+        raise SpecError(file, path, f"not physically possible: dynamic power {np.ravel(dynamic)[worst % dynamic.size]:.4g} W "
+                        f"exceeds board minus idle power {np.ravel(allowed)[worst % allowed.size]:.4g} W of {gpu.name}")
 
 
 def with_calibration(gpu: GPU, name: str | None = None, file: str | Path | None = None) -> GPU:

@@ -79,25 +79,30 @@ def to_si(value: object, dimension: str) -> float:
         if _is_number(value):
             raise ValueError(f"expected a number or a string with a unit of {dimension}, got the string {value!r}; "
                              "write a number without quotes, or add a unit")
-        units = registry()
-        try:
-            quantity = units.Quantity(value.strip())
-        except Exception as exc:  # pint raises several unrelated types for unparsable text
-            raise ValueError(f"cannot parse {value!r} as a quantity ({exc.__class__.__name__})") from None
-        if isinstance(quantity, (int, float)):
-            raise ValueError(f"expected a unit of {dimension} ({reference}), got a bare string {value!r}")
-        elif not quantity.is_compatible_with(reference):
-            raise ValueError(
-                f"expected a unit of {dimension} (like {reference}), got {value!r} "
-                f"of dimension {quantity.dimensionality}"
-            )
-        else:
-            number = float(quantity.to(reference).magnitude)
+        number = _parse_quantity(value, dimension)
     else:
         raise ValueError(f"expected a number or a string with a unit of {dimension}, got {type(value).__name__}")
     if not math.isfinite(number) or abs(number) > MAX_MAGNITUDE:
         raise ValueError(f"expected a finite number of magnitude at most 1e30 {reference}, got {_short(value)}")
     return number
+
+
+@functools.lru_cache(maxsize=65536)
+def _parse_quantity(value: str, dimension: str) -> float:
+    """``"15 ns"`` → 1.5e-08 in the reference unit of ``dimension`` (pint; cached: specs repeat their strings)."""
+    reference = REFERENCE_UNITS[dimension]
+    try:
+        quantity = registry().Quantity(value.strip())
+    except Exception as exc:  # pint raises several unrelated types for unparsable text
+        raise ValueError(f"cannot parse {value!r} as a quantity ({exc.__class__.__name__})") from None
+    if isinstance(quantity, (int, float)):
+        raise ValueError(f"expected a unit of {dimension} ({reference}), got a bare string {value!r}")
+    if not quantity.is_compatible_with(reference):
+        raise ValueError(
+            f"expected a unit of {dimension} (like {reference}), got {value!r} "
+            f"of dimension {quantity.dimensionality}"
+        )
+    return float(quantity.to(reference).magnitude)
 
 
 def _is_number(text: str) -> bool:

@@ -1,24 +1,34 @@
 """Executors: who evaluates the variants of a sweep.
 
-Both split the variants into chunks and evaluate each chunk with
-:func:`~archmodel.sweep.evaluate.evaluate_chunk`; results are put back in
-variant order, so every executor returns the same tables.
+Every executor splits the variants into contiguous chunks of about
+:data:`~archmodel.sweep.dataset.ROWS_PER_CHUNK` rows (variant ranges, so a
+chunk's numeric variants are evaluated as arrays), evaluates each chunk with
+:func:`~archmodel.sweep.evaluate.evaluate_chunk` and puts the results back in
+variant order, so every executor returns the same tables.  ``map`` returns
+the tables; ``map_chunks`` evaluates chunks given by the caller and hands
+each one's tables to a sink as it finishes (streaming to a dataset).
 
 - :class:`LocalExecutor`: in this process, chunk after chunk (small grids).
-- :class:`DaskExecutor`: a ``dask.distributed`` LocalCluster of worker
-  processes (large grids); the cluster lives only for one ``map`` call.
+- :class:`DaskExecutor`: on ``dask.distributed`` workers (large grids), in at
+  least workers × ``chunks_per_worker`` chunks.  Without an address the workers
+  are a LocalCluster that lives only for one ``map`` call; with one they are
+  those of a running scheduler, counted when ``map`` connects, and that
+  cluster stays up.
 """
 
 from __future__ import annotations
 
+import gc
 import logging
 import os
 from collections.abc import Callable
+from contextlib import contextmanager
 from dataclasses import dataclass
 
 import numpy as np
 
 from archmodel.specs import ArchmodelError, UsageError
+from archmodel.sweep.dataset import ROWS_PER_CHUNK
 from archmodel.sweep.evaluate import concat_tables, evaluate_chunk
 
 #: called after each chunk with (variants done, variants in all) [-]
@@ -30,6 +40,12 @@ WORKER_LOG_VARIABLE = "DASK_LOGGING__DISTRIBUTED"
 #: grids with at least this many points (variants × contexts) and more than one variant go to Dask by default [-]
 DASK_THRESHOLD = 5_000_000
 
+#: how long to try reaching a running scheduler at an address [s]
+CONNECT_TIMEOUT_S = 5
+
+#: how long a reached scheduler may take to have a first worker [s]
+WORKERS_TIMEOUT_S = 5
+
 
 def partition(items: list, parts: int) -> list[list]:
     """Split ``items`` into at most ``parts`` contiguous chunks of near-equal size."""
@@ -38,27 +54,47 @@ def partition(items: list, parts: int) -> list[list]:
     return [items[start:stop] for start, stop in zip(bounds[:-1], bounds[1:]) if stop > start]
 
 
+#: called with (position of a chunk in the list given, its tables) as each chunk finishes
+Sink = Callable[[int, dict], None]
+
+
+def chunk_count(variants: int, contexts: int, minimum: int = 1) -> int:
+    """Chunks for ``variants`` × ``contexts`` points: about :data:`ROWS_PER_CHUNK` rows each, at least ``minimum``."""
+    return max(minimum, -(-variants * contexts // ROWS_PER_CHUNK))
+
+
+def collect(chunks: list, progress: Progress | None, run: Callable[[Sink], None]) -> dict:
+    """Tables of ``chunks`` in order from ``run(sink)``, reporting (variants done, variants in all) per chunk."""
+    parts: list = [None] * len(chunks)
+    total, done = sum(len(chunk) for chunk in chunks), 0
+
+    def keep(position: int, tables: dict) -> None:
+        nonlocal done
+        parts[position] = tables
+        done += len(chunks[position])
+        if progress is not None:
+            progress(done, total)
+
+    run(keep)
+    return concat_tables(parts)
+
+
 @dataclass(frozen=True)
 class LocalExecutor:
-    """Evaluate chunks one after another in this process.
-
-    ``chunk_size`` variants per chunk (progress is reported per chunk) [-].
-    """
-
-    chunk_size: int = 1
+    """Evaluate chunks one after another in this process (chunks of about :data:`ROWS_PER_CHUNK` rows)."""
 
     name = "local"
+    minimum_chunks = 1
 
-    def map(self, variants: list, contexts: np.ndarray, scope: str, breakdown: bool, progress: Progress | None = None) -> dict:
+    def map(self, variants, contexts: np.ndarray, scope: str, breakdown: bool, progress: Progress | None = None) -> dict:
         """Tables of every variant, in variant order."""
-        chunks = partition(variants, -(-len(variants) // self.chunk_size))
-        parts, done = [], 0
-        for chunk in chunks:
-            parts.append(evaluate_chunk(chunk, contexts, scope, breakdown))
-            done += len(chunk)
-            if progress is not None:
-                progress(done, len(variants))
-        return concat_tables(parts)
+        chunks = partition(variants, chunk_count(len(variants), contexts.size))
+        return collect(chunks, progress, lambda sink: self.map_chunks(chunks, contexts, scope, breakdown, sink))
+
+    def map_chunks(self, chunks: list, contexts: np.ndarray, scope: str, breakdown: bool, sink: Sink) -> None:
+        """Evaluate each chunk as given, handing its tables to ``sink`` (streaming: nothing is kept)."""
+        for position, chunk in enumerate(chunks):
+            sink(position, evaluate_chunk(chunk, contexts, scope, breakdown))
 
 
 def evaluate_or_error(chunk: list, contexts: np.ndarray, scope: str, breakdown: bool):
@@ -76,49 +112,100 @@ def evaluate_or_error(chunk: list, contexts: np.ndarray, scope: str, breakdown: 
 
 @dataclass(frozen=True)
 class DaskExecutor:
-    """Evaluate chunks on a ``dask.distributed`` LocalCluster of worker processes.
+    """Evaluate chunks on ``dask.distributed`` workers.
 
     Parameters
     ----------
     workers : int
-        Worker processes (one thread each) [-].
+        Worker processes of the LocalCluster (one thread each) [-]; unused
+        with an ``address``, where the scheduler's workers are counted.
     chunks_per_worker : int
         Chunks per worker, so that progress moves and load balances [-].
     memory_limit : str
-        Memory limit per worker (Dask's syntax, ``"auto"`` shares the machine).
+        Memory limit per LocalCluster worker (Dask's syntax, ``"auto"`` shares the machine).
+    address : str, optional
+        A running scheduler (``tcp://host:8786``) whose workers can import
+        archmodel; ``None`` starts a LocalCluster.
     """
 
     workers: int = 2
     chunks_per_worker: int = 4
     memory_limit: str = "auto"
+    address: str | None = None
 
     name = "dask"
 
-    def map(self, variants: list, contexts: np.ndarray, scope: str, breakdown: bool, progress: Progress | None = None) -> dict:
-        """Tables of every variant, in variant order."""
-        from dask.distributed import Client, as_completed
+    def map(self, variants, contexts: np.ndarray, scope: str, breakdown: bool, progress: Progress | None = None) -> dict:
+        """Tables of every variant, in variant order (at least ``chunks_per_worker`` chunks per worker)."""
+        with self._client() as (client, workers):
+            chunks = partition(variants, chunk_count(len(variants), contexts.size, workers * self.chunks_per_worker))
+            return collect(chunks, progress, lambda sink: self._submit(client, chunks, contexts, scope, breakdown, sink))
 
-        chunks = partition(variants, self.workers * self.chunks_per_worker)
+    def map_chunks(self, chunks: list, contexts: np.ndarray, scope: str, breakdown: bool, sink: Sink) -> None:
+        """Evaluate each chunk as given on the workers, handing its tables to ``sink`` as it finishes."""
+        with self._client() as (client, _):
+            self._submit(client, chunks, contexts, scope, breakdown, sink)
+
+    @property
+    def minimum_chunks(self) -> int:
+        """Chunks a streamed sweep needs: ``chunks_per_worker`` per worker (a scheduler's workers are counted)."""
+        if self.address is None:
+            return self.workers * self.chunks_per_worker
+        with self._connect() as client:
+            return max(1, len(client.scheduler_info()["workers"])) * self.chunks_per_worker
+
+    @contextmanager
+    def _client(self):
+        """(client, workers) of the scheduler at ``address``, or of a LocalCluster closed afterwards."""
+        from dask.distributed import Client
+
+        if self.address is not None:
+            with self._connect() as client:
+                yield client, max(1, len(client.scheduler_info()["workers"]))
+            return
         cluster = self._cluster()
         try:
             with Client(cluster) as client:
-                futures = [client.submit(evaluate_or_error, chunk, contexts, scope, breakdown, pure=False)
-                           for chunk in chunks]
-                order = {future.key: position for position, future in enumerate(futures)}
-                parts: list = [None] * len(futures)
-                done = 0
-                for future in as_completed(futures):
-                    part = future.result()
-                    if isinstance(part, ArchmodelError):
-                        client.cancel(futures)
-                        raise part
-                    parts[order[future.key]] = part
-                    done += len(chunks[order[future.key]])
-                    if progress is not None:
-                        progress(done, len(variants))
+                yield client, self.workers
         finally:
             cluster.close()
-        return concat_tables(parts)
+
+    @staticmethod
+    def _submit(client, chunks: list, contexts: np.ndarray, scope: str, breakdown: bool, sink: Sink) -> None:
+        """One task per chunk; tables go to ``sink`` as tasks finish; the first user error a worker returns is raised."""
+        from dask.distributed import as_completed
+
+        futures = [client.submit(evaluate_or_error, chunk, contexts, scope, breakdown, pure=False) for chunk in chunks]
+        order = {future.key: position for position, future in enumerate(futures)}
+        for future in as_completed(futures):
+            part = future.result()
+            if isinstance(part, ArchmodelError):
+                client.cancel(futures)
+                raise part
+            sink(order[future.key], part)
+
+    def _connect(self):
+        """A client of the scheduler at ``address`` with at least one worker, or a one-line :class:`UsageError`."""
+        from dask.distributed import Client
+
+        logging.getLogger("distributed").setLevel(logging.ERROR)
+        try:
+            client = Client(self.address, timeout=CONNECT_TIMEOUT_S)
+        except (OSError, ValueError, TypeError) as error:
+            client, reason = None, (str(error) or type(error).__name__).splitlines()[0]
+        if client is None:
+            # Finalize the half-started client now: left to a later collection, its __del__
+            # deadlocks a Client starting meanwhile, or prints a traceback after 10 s at exit.
+            gc.collect()
+            raise UsageError(f"cannot reach the Dask scheduler at {self.address}: {reason}; start one with "
+                             "'dask scheduler' and 'dask worker ADDRESS', or omit --scheduler for a local cluster")
+        try:
+            client.wait_for_workers(1, timeout=WORKERS_TIMEOUT_S)
+        except TimeoutError:
+            client.close()
+            raise UsageError(f"the Dask scheduler at {self.address} has no workers after {WORKERS_TIMEOUT_S} s; "
+                             f"start one with 'dask worker {self.address}'") from None
+        return client
 
     def _cluster(self):
         """A quiet LocalCluster: no dashboards; workers (spawned now) inherit an environment muting their logs."""
@@ -143,13 +230,23 @@ class DaskExecutor:
 EXECUTORS = ("auto", "local", "dask")
 
 
-def choose_executor(name: str, variants: int, contexts: int, workers: int = 2):
-    """The executor called ``name``; ``auto`` picks Dask for grids over :data:`DASK_THRESHOLD` points."""
+def choose_executor(name: str, variants: int, contexts: int, workers: int = 2, scheduler: str | None = None):
+    """The executor called ``name``.
+
+    ``auto`` picks Dask for grids over :data:`DASK_THRESHOLD` points, or
+    whenever a ``scheduler`` address is given; ``workers`` [-] sizes a LocalCluster.
+    """
+    if isinstance(workers, bool) or not isinstance(workers, int) or workers < 1:
+        raise UsageError(f"--workers: expected an integer ≥ 1, got {workers!r}")
+    if name not in EXECUTORS:
+        raise UsageError(f"unknown executor {name!r}; expected one of {', '.join(EXECUTORS)}")
+    if scheduler is not None:
+        if name == "local":
+            raise UsageError("--scheduler needs --executor dask or auto")
+        return DaskExecutor(address=scheduler)
     if name == "local":
         return LocalExecutor()
-    if name == "dask":
+    large = variants > 1 and variants * contexts >= DASK_THRESHOLD
+    if name == "dask" or large:
         return DaskExecutor(workers=workers)
-    if name == "auto":
-        large = variants > 1 and variants * contexts >= DASK_THRESHOLD
-        return DaskExecutor(workers=workers) if large else LocalExecutor()
-    raise UsageError(f"unknown executor {name!r}; expected one of {', '.join(EXECUTORS)}")
+    return LocalExecutor()

@@ -1,5 +1,8 @@
 """Write and read sweep tables as Parquet or CSV, atomically, units included.
 
+(Large sweeps stream to a dataset directory instead: :mod:`archmodel.sweep.dataset`;
+:func:`read_table` reads those too.)
+
 Parquet keeps plain column names and stores ``attrs["units"]`` in the
 file's metadata.  CSV has no metadata, so its header names carry the unit
 in brackets (``latency [s]``); :func:`read_table` strips them back off.
@@ -46,8 +49,14 @@ def write_table(frame: pd.DataFrame, path: str | Path) -> Path:
 
 
 def read_table(path: str | Path) -> pd.DataFrame:
-    """Read a table written by :func:`write_table`, with ``attrs["units"]`` restored."""
+    """Read a table written by :func:`write_table`, or a whole sweep dataset directory, with ``attrs["units"]``."""
     path = Path(path)
+    if path.is_dir():
+        from archmodel.sweep.dataset import Dataset
+
+        return Dataset.open(path).read()
+    if not path.is_file():
+        raise UsageError(f"{path}: no such file")
     if table_format(path) == ".parquet":
         return pd.read_parquet(path)
     frame = pd.read_csv(path)

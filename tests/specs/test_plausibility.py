@@ -89,7 +89,7 @@ def test_warnings_accept_swept_arrays(chip):
     """Sweeps put arrays into float fields without validation: the checks stay elementwise."""
     import numpy as np
 
-    from archmodel.sensitivity import with_arrays
+    from archmodel.specs.arrays import with_arrays
 
     swept = with_arrays(chip, {"gain_cell.read_voltage": np.array([0.9, 1.5]), "dac.reference_voltage": np.array([0.9, 0.5])})
     warnings = plausibility_warnings(swept)
