@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from archmodel.cli import emulate, estimate, evaluate, fields, gpu, report, sweep, system  # noqa: F401  (each registers its commands)
+from archmodel.cli import emulate, estimate, evaluate, fields, gpu, pareto, report, sweep, system  # noqa: F401  (each registers its commands)
 from archmodel.cli.app import app, run
 
 

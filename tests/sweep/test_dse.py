@@ -20,7 +20,7 @@ from archmodel.cli import run
 from archmodel.sensitivity import numeric_fields
 from archmodel.specs import UsageError
 from archmodel.specs.arrays import is_numeric
-from archmodel.sweep import Grid, Setting, parse_setting, read_table, run_sweep
+from archmodel.sweep import Grid, Setting, parse_setting, read_table
 from archmodel.sweep.dataset import Dataset
 from archmodel.sweep.evaluate import evaluate_arrays
 from archmodel.sweep.memory import check_memory
