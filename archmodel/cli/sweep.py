@@ -118,8 +118,12 @@ def sweep(
     bar = ProgressBar(enabled=not quiet)
     try:
         if dataset:
-            written = run_sweep_to_dataset(grid, out, executor=executor, resume=resume, progress=bar, workers=workers,
-                                           scheduler=scheduler)
+            try:
+                written = run_sweep_to_dataset(grid, out, executor=executor, resume=resume, progress=bar,
+                                               workers=workers, scheduler=scheduler)
+            except KeyboardInterrupt:
+                bar.close()
+                _interrupted(out)
             name, rows = written.executor, grid.size * grid.contexts.size
             chunks = f", {len(written.chunks)} chunks"
         else:
@@ -139,6 +143,19 @@ def sweep(
     )
     if breakdown is not None:
         typer.echo(f"wrote {breakdown}: {len(result.energy):,} rows (energy by group and component)")
+
+
+def _interrupted(out: Path) -> None:
+    """Say how much of an interrupted dataset sweep is on disk and how to complete it; exit 130 (Ctrl-C)."""
+    from archmodel.sweep.dataset import Dataset
+
+    try:
+        dataset = Dataset.open(out)
+        kept = f"{len(dataset.chunks) - len(dataset.missing())} of {len(dataset.chunks)} chunks are in {out}"
+    except UsageError:
+        kept = f"nothing was written to {out}"
+    typer.echo(f"archmodel: interrupted: {kept}; run the same command with --resume to complete it", err=True)
+    raise typer.Exit(130)
 
 
 def _check_outputs(out: Path, breakdown: Path | None, dataset: bool, resume: bool) -> None:

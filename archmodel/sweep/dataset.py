@@ -38,6 +38,8 @@ FORMAT = "archmodel-sweep-dataset"
 VERSION = 1
 #: target rows (variants × contexts) per chunk [-]: about 50 MB of points in memory
 ROWS_PER_CHUNK = 250_000
+#: most chunks one dataset may have [-]: 10^5 × 250,000 rows is already terabytes of Parquet
+MAX_CHUNKS = 100_000
 
 
 def describe(grid) -> dict:
@@ -71,6 +73,10 @@ def chunk_bounds(variants: int, contexts: int, minimum_chunks: int = 1, rows: in
     ``minimum_chunks`` of them (if possible)."""
     rows = ROWS_PER_CHUNK if rows is None else rows
     per_chunk = max(1, min(rows // max(contexts, 1), -(-variants // max(minimum_chunks, 1))))
+    if -(-variants // per_chunk) > MAX_CHUNKS:
+        raise UsageError(f"the sweep makes {variants:,} variants × {contexts:,} contexts = {variants * contexts:,} rows, "
+                         f"more than {MAX_CHUNKS:,} chunks of {rows:,} rows; sweep fewer values or sample the space "
+                         "(--set chip.PATH=LOW:HIGH --sample N)")
     starts = range(0, variants, per_chunk)
     return [[start, min(start + per_chunk, variants)] for start in starts]
 

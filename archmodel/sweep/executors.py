@@ -21,6 +21,8 @@ from __future__ import annotations
 import gc
 import logging
 import os
+import signal
+import threading
 from collections.abc import Callable
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -30,6 +32,7 @@ import numpy as np
 from archmodel.specs import ArchmodelError, UsageError
 from archmodel.sweep.dataset import ROWS_PER_CHUNK
 from archmodel.sweep.evaluate import concat_tables, evaluate_chunk
+from archmodel.sweep.grid import Variants
 
 #: called after each chunk with (variants done, variants in all) [-]
 Progress = Callable[[int, int], None]
@@ -110,6 +113,11 @@ def evaluate_or_error(chunk: list, contexts: np.ndarray, scope: str, breakdown: 
         return error
 
 
+def evaluate_range_or_error(grid, start: int, stop: int, contexts: np.ndarray, scope: str, breakdown: bool):
+    """:func:`evaluate_or_error` of variants ``start`` to ``stop`` of ``grid`` (the grid is scattered once)."""
+    return evaluate_or_error(Variants(grid, start, stop), contexts, scope, breakdown)
+
+
 @dataclass(frozen=True)
 class DaskExecutor:
     """Evaluate chunks on ``dask.distributed`` workers.
@@ -139,12 +147,12 @@ class DaskExecutor:
         """Tables of every variant, in variant order (at least ``chunks_per_worker`` chunks per worker)."""
         with self._client() as (client, workers):
             chunks = partition(variants, chunk_count(len(variants), contexts.size, workers * self.chunks_per_worker))
-            return collect(chunks, progress, lambda sink: self._submit(client, chunks, contexts, scope, breakdown, sink))
+            return collect(chunks, progress, lambda sink: self._submit(client, workers, chunks, contexts, scope, breakdown, sink))
 
     def map_chunks(self, chunks: list, contexts: np.ndarray, scope: str, breakdown: bool, sink: Sink) -> None:
         """Evaluate each chunk as given on the workers, handing its tables to ``sink`` as it finishes."""
-        with self._client() as (client, _):
-            self._submit(client, chunks, contexts, scope, breakdown, sink)
+        with self._client() as (client, workers):
+            self._submit(client, workers, chunks, contexts, scope, breakdown, sink)
 
     @property
     def minimum_chunks(self) -> int:
@@ -170,19 +178,48 @@ class DaskExecutor:
         finally:
             cluster.close()
 
-    @staticmethod
-    def _submit(client, chunks: list, contexts: np.ndarray, scope: str, breakdown: bool, sink: Sink) -> None:
-        """One task per chunk; tables go to ``sink`` as tasks finish; the first user error a worker returns is raised."""
+    def _submit(self, client, workers: int, chunks: list, contexts: np.ndarray, scope: str, breakdown: bool,
+                sink: Sink) -> None:
+        """Tasks for ``chunks``, at most ``chunks_per_worker`` per worker in flight; tables go to ``sink`` as they
+        finish; the first user error a worker returns is raised.
+
+        A grid's variant ranges travel as (grid, first, stop) with the grid
+        scattered to the workers once, not pickled into every task.
+        """
         from dask.distributed import as_completed
 
-        futures = [client.submit(evaluate_or_error, chunk, contexts, scope, breakdown, pure=False) for chunk in chunks]
-        order = {future.key: position for position, future in enumerate(futures)}
-        for future in as_completed(futures):
+        grids = {id(chunk.grid): chunk.grid for chunk in chunks if isinstance(chunk, Variants)}
+        scattered = {key: client.scatter(grid, broadcast=True) for key, grid in grids.items()}
+
+        def submit(position: int):
+            chunk = chunks[position]
+            if isinstance(chunk, Variants):
+                return client.submit(evaluate_range_or_error, scattered[id(chunk.grid)], chunk.start, chunk.stop,
+                                     contexts, scope, breakdown, pure=False)
+            return client.submit(evaluate_or_error, chunk, contexts, scope, breakdown, pure=False)
+
+        window = max(1, workers * self.chunks_per_worker)
+        live, running = {}, as_completed()  # future key → (position, future)
+
+        def start(position: int) -> None:
+            future = submit(position)
+            live[future.key] = (position, future)
+            running.add(future)
+
+        for position in range(min(window, len(chunks))):
+            start(position)
+        following = min(window, len(chunks))
+        for future in running:
             part = future.result()
             if isinstance(part, ArchmodelError):
-                client.cancel(futures)
+                client.cancel([pending for _, pending in live.values()])
                 raise part
-            sink(order[future.key], part)
+            position, _ = live.pop(future.key)
+            sink(position, part)
+            future.release()
+            if following < len(chunks):
+                start(following)
+                following += 1
 
     def _connect(self):
         """A client of the scheduler at ``address`` with at least one worker, or a one-line :class:`UsageError`."""
@@ -208,18 +245,22 @@ class DaskExecutor:
         return client
 
     def _cluster(self):
-        """A quiet LocalCluster: no dashboards; workers (spawned now) inherit an environment muting their logs."""
+        """A quiet LocalCluster: no dashboards; workers (spawned now) inherit an environment muting their logs
+        and ignore Ctrl-C, which reaches the whole process group: the driver stops them cleanly instead."""
         from dask.distributed import LocalCluster
 
-        logging.getLogger("distributed").setLevel(logging.ERROR)
+        logging.getLogger("distributed").setLevel(logging.CRITICAL)  # user errors come back as values
         saved = os.environ.get(WORKER_LOG_VARIABLE)
-        os.environ[WORKER_LOG_VARIABLE] = "error"
+        os.environ[WORKER_LOG_VARIABLE] = "critical"
+        interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN) if threading.current_thread() is threading.main_thread() else None
         try:
             return LocalCluster(
                 n_workers=self.workers, threads_per_worker=1, processes=True, dashboard_address=None,
-                worker_dashboard_address=None, memory_limit=self.memory_limit, silence_logs=logging.ERROR,
+                worker_dashboard_address=None, memory_limit=self.memory_limit, silence_logs=logging.CRITICAL,
             )
         finally:
+            if interrupt is not None:
+                signal.signal(signal.SIGINT, interrupt)
             if saved is None:
                 os.environ.pop(WORKER_LOG_VARIABLE, None)
             else:

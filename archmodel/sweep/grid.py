@@ -280,34 +280,42 @@ class Grid:
         """Check every swept value of every field against every spec it applies to.
 
         Structural values and the extremes of numeric ones go through the whole
-        spec (:func:`with_overrides`); every numeric value through its field's
-        own parser and bounds.  Combinations are checked when evaluated.
+        spec (:func:`with_overrides`); every numeric setting value through its
+        field's own parser and bounds.  Sampled numeric designs lie between
+        their range's bounds, which are checked (the fields' constraints are
+        intervals).  Combinations are checked when evaluated.
         """
         for column in self.columns:
-            values = self._column_values(column)
             for spec in self._specs(column.target):
                 if column.numeric:
-                    for value in values:
-                        check_value(spec, column.path, value)
                     extremes = self.numeric_values(column, spec)
                     for position in {int(np.argmin(extremes)), int(np.argmax(extremes))}:
-                        with_overrides(spec, {column.path: values[position]}, label="sweep")
+                        with_overrides(spec, {column.path: self._value(column, position)}, label="sweep")
                 else:
-                    for value in dict.fromkeys(values):
+                    for value in dict.fromkeys(self._distinct_values(column)):
                         with_overrides(spec, {column.path: value}, label="sweep")
 
-    def _column_values(self, column: Column) -> list:
-        """The values of ``column`` as given (setting values, or the designs' SI values; integers as int)."""
+    def _value(self, column: Column, position: int) -> object:
+        """The value of ``column`` at ``position`` of its axis, as given (designs: SI, integers as int)."""
+        if column.sample is None:
+            return self.settings[column.axis - 2].values[position]
+        value = self.samples.values[position, column.sample]
+        return float(value) if column.numeric else int(value)
+
+    def _distinct_values(self, column: Column) -> list:
+        """The distinct values of a structural ``column`` (designs' integers once each)."""
         if column.sample is None:
             return list(self.settings[column.axis - 2].values)
-        values = self.samples.values[:, column.sample]
-        return [int(v) for v in values] if not column.numeric else [float(v) for v in values]
+        return [int(value) for value in np.unique(self.samples.values[:, column.sample])]
 
     def numeric_values(self, column: Column, spec) -> np.ndarray:
         """SI values of a numeric ``column`` for ``spec``'s class, in the order of its axis [SI]."""
+        if column.sample is not None:
+            return self.samples.values[:, column.sample]
         key = (column.name, type(spec))
         if key not in self._numeric_cache:
-            self._numeric_cache[key] = np.array([check_value(spec, column.path, value) for value in self._column_values(column)])
+            values = self.settings[column.axis - 2].values
+            self._numeric_cache[key] = np.array([check_value(spec, column.path, value) for value in values])
         return self._numeric_cache[key]
 
     @cached_property
@@ -343,16 +351,19 @@ class Grid:
         count = len(np.atleast_1d(coordinates[0]))
         texts = np.full(count, "", dtype=object)
         for number, column in enumerate(self.columns):
-            shown = self._shown_values[column.name]
-            positions = coordinates[column.axis] if column.sample is None else coordinates[-2]
-            texts = texts + (", " if number else "") + column.name + "=" + shown[np.asarray(positions)]
+            positions = np.asarray(coordinates[column.axis] if column.sample is None else coordinates[-2])
+            if column.sample is None:
+                shown = self._shown_settings[column.name][positions]
+            else:
+                shown = np.array([_shown(self._value(column, int(p))) for p in positions.ravel()], dtype=object)
+            texts = texts + (", " if number else "") + column.name + "=" + shown
         return texts
 
     @cached_property
-    def _shown_values(self) -> dict[str, np.ndarray]:
-        """Column → text of each of its values, as :meth:`override_text` shows them."""
-        return {column.name: np.array([_shown(value) for value in self._column_values(column)], dtype=object)
-                for column in self.columns}
+    def _shown_settings(self) -> dict[str, np.ndarray]:
+        """Column → text of each of a setting's values, as :meth:`override_text` shows them."""
+        return {column.name: np.array([_shown(value) for value in self.settings[column.axis - 2].values], dtype=object)
+                for column in self.columns if column.sample is None}
 
     def _position(self, column: Column, coordinates: tuple) -> int:
         return int(coordinates[column.axis] if column.sample is None else coordinates[-2])
@@ -364,7 +375,7 @@ class Grid:
         batch = self.batches[int(coordinates[-1])] if self.batches else None
         specs = {"chip": chip, "workload": workload}
         for target in TARGETS:
-            overrides = {column.path: self._column_values(column)[self._position(column, coordinates)]
+            overrides = {column.path: self._value(column, self._position(column, coordinates))
                          for column in self.columns if column.target == target and (numeric or not column.numeric)}
             if overrides:
                 specs[target] = with_overrides(specs[target], overrides, label="sweep")

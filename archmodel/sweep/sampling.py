@@ -32,6 +32,8 @@ from archmodel.specs import UsageError
 METHODS = ("lhs", "random", "grid")
 #: spacing words after HIGH
 SPACINGS = ("lin", "log")
+#: most designs one draw may hold [-] (10^7 designs × 8 fields × 8 B = 640 MB of values)
+MAX_DESIGNS = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -116,6 +118,9 @@ def sample(ranges, bounds: np.ndarray, integer: np.ndarray, n: int, seed: int = 
     """
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise UsageError(f"--sample: expected an integer ≥ 1, got {n!r}")
+    if n > MAX_DESIGNS:
+        raise UsageError(f"--sample: {n:,} designs, more than the {MAX_DESIGNS:,} one draw may hold; "
+                         "split the study into several sweeps (different --seed) or narrow the ranges")
     if method not in METHODS:
         raise UsageError(f"--method: unknown sampling method {method!r}; expected one of {', '.join(METHODS)}")
     for item, (low, high) in zip(ranges, bounds):

@@ -184,3 +184,22 @@ def test_bad_sweep_options_are_one_line(tmp_path, monkeypatch, capsys, arguments
     error = capsys.readouterr().err.strip()
     assert "\n" not in error and message in error
     assert list(tmp_path.iterdir()) == []                                 # nothing written
+
+
+def test_ctrl_c_says_what_is_kept_and_how_to_resume(tmp_path):
+    """SIGINT (Ctrl-C) mid-sweep: exit 130 and one line naming the chunks on disk and --resume; the parts are whole."""
+    arguments = [*BASE, "--contexts", "1:4096:log8", "--set", "chip.technology.supply_voltage=0.7 V:1.1 V",
+                 "--sample", "30", "--executor", "local"]
+    out = tmp_path / "interrupted"
+    process = subprocess.Popen([sys.executable, "-c", KILLED_RUN, *arguments, "--out", str(out)], cwd=ROOT,
+                               stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 120
+    while not list(out.glob("part-*.parquet")) and time.monotonic() < deadline and process.poll() is None:
+        time.sleep(0.05)
+    process.send_signal(signal.SIGINT)
+    error = process.communicate(timeout=60)[1].strip()
+    assert process.returncode == 130
+    assert error.startswith("archmodel: interrupted: ") and error.endswith("run the same command with --resume to complete it")
+    assert "\n" not in error and f"chunks are in {out}" in error
+    for part in out.glob("part-*.parquet"):
+        assert len(pd.read_parquet(part)) > 0
