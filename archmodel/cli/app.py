@@ -7,6 +7,7 @@ one line on stderr and exit code 2.
 
 from __future__ import annotations
 
+import importlib
 import logging
 import sys
 
@@ -48,21 +49,38 @@ def _options(
 def run(argv: list[str] | None = None) -> int:
     """Run the CLI; return the exit code.
 
-    Usage errors (unknown command, missing option) are printed by click with
-    exit code 2; an :class:`ArchmodelError` becomes one line and exit code 2.
+    Usage errors (unknown command, missing option, a value click cannot
+    convert) and every :class:`ArchmodelError` become one line and exit code
+    2; with no arguments the help is printed (exit 2, as click does); Ctrl-C
+    is "Aborted!" and exit 1.
     """
+    click = importlib.import_module(typer.BadParameter.__module__)  # click's exceptions (recent typer vendors click)
+
     logging.basicConfig(level=logging.WARNING, format="archmodel: %(levelname)s: %(message)s")
     warnings = _warnings_to_stderr()
     try:
-        app(args=argv, prog_name="archmodel")
+        code = app(args=argv, prog_name="archmodel", standalone_mode=False)
     except ArchmodelError as error:
         typer.echo(f"archmodel: error: {error}", err=True)
         return 2
+    except getattr(click, "NoArgsIsHelpError", ()) as error:
+        typer.echo(error.ctx.get_help(), err=True)
+        return 2
+    except click.UsageError as error:
+        command = error.ctx.command_path if error.ctx is not None else "archmodel"
+        typer.echo(f"archmodel: error: {error.format_message()} (see '{command} --help')", err=True)
+        return 2
+    except click.ClickException as error:
+        typer.echo(f"archmodel: error: {error.format_message()}", err=True)
+        return error.exit_code
+    except (getattr(click, "Abort", typer.Abort), typer.Abort):
+        typer.echo("Aborted!", err=True)
+        return 1
     except SystemExit as done:
         return done.code if isinstance(done.code, int) else (0 if done.code is None else 1)
     finally:
         warnings()
-    return 0
+    return code if isinstance(code, int) else 0
 
 
 def _warnings_to_stderr():

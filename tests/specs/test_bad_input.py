@@ -95,8 +95,13 @@ def test_workload_with_heads_not_a_multiple_of_kv_heads(tmp_path, cli):
 
 @pytest.mark.parametrize("args, message", [
     (["bogus"], "No such command 'bogus'"),
-    (["estimate", "--chip", str(CHIP)], "Missing option '--workload'"),
+    (["estimate", "--chip", str(CHIP)], "Missing option '--workload'. (see 'archmodel estimate --help')"),
+    (["estimate", "--chip", str(CHIP), "--workload", str(WORKLOADS / "gpt2.json"), "--context", "abc"],
+     "Invalid value for '--context'"),
+    (["estimate", "--bogus"], "No such option: --bogus"),
 ])
 def test_command_line_usage_errors(cli, args, message):
+    """Click's usage errors are one line too (issue 13), with where to find the help."""
     code, _, err = cli(*args)
     assert code == 2 and message in err and "Traceback" not in err
+    assert err.strip().startswith("archmodel: error: ") and "\n" not in err.strip()
