@@ -24,7 +24,16 @@ def _model_of(annotation: object) -> object:
 
 
 def field_info(model: type[BaseModel], path: str) -> FieldInfo | None:
-    """The pydantic field at dotted ``path`` of the spec class ``model``; None if there is none."""
+    """The pydantic field at dotted ``path`` of the spec class ``model``; None if there is none.
+
+    A system's ``parts.host.PATH``, ``parts.attention.PATH`` and ``parts.link.PATH``
+    are the fields of its parts (:mod:`archmodel.specs.system`).
+    """
+    if getattr(model, "model_fields", {}).get("kind") is not None and path.startswith("parts."):
+        from archmodel.specs.system import System, part_classes, split_part_path
+
+        part = split_part_path(path) if model is System else None
+        return None if part is None else field_info(part_classes()[part[0]], part[1])
     info = None
     current: object = model
     for key in path.split("."):

@@ -167,6 +167,16 @@ def load_workload(path: str | Path) -> Workload:
     return validate(Workload, document, str(path))
 
 
+def _reloaded(system):
+    """A copy of a loaded system sharing its parts (so part overrides never touch the original)."""
+    copied = system.model_copy()
+    copied._parts = dict(system._parts)
+    for name in ("_file", "_provenance", "_raw"):
+        if hasattr(system, name):
+            setattr(copied, name, getattr(system, name))
+    return copied
+
+
 def with_overrides(spec: BaseModel, overrides: dict[str, object], label: str = "override") -> BaseModel:
     """A copy of ``spec`` with dotted-path fields replaced and re-validated.
 
@@ -174,6 +184,13 @@ def with_overrides(spec: BaseModel, overrides: dict[str, object], label: str = "
     unit strings).  Unknown paths and invalid values raise :class:`SpecError`
     naming the path.
     """
+    if getattr(spec, "kind", None) == "system":
+        from archmodel.specs.system import split_part_path, with_part_overrides
+
+        parts = {path: value for path, value in overrides.items() if split_part_path(path) is not None}
+        if parts:
+            own = {path: value for path, value in overrides.items() if path not in parts}
+            return with_part_overrides(with_overrides(spec, own, label) if own else _reloaded(spec), parts, label)
     document = copy.deepcopy(spec.raw)
     records = dict(spec.provenance)
     for dotted, value in overrides.items():

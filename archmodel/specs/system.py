@@ -11,7 +11,12 @@ its own folder::
 
 A link JSON (``"kind": "link"``) holds one direction's lane bandwidth, the
 lane count, the one-way latency and the energy per bit moved, each with its
-source.  :func:`resolve_parts` loads the parts once, checks their kinds and
+source.
+
+The fields of the parts are addressable from the system by dotted path
+(overrides, sweeps, ``fields``): ``parts.host.PATH`` (the GPU),
+``parts.attention.PATH`` (the gain-cell chip), ``parts.link.PATH``, e.g.
+``parts.attention.technology.node`` (:data:`PART_PATHS`).  :func:`resolve_parts` loads the parts once, checks their kinds and
 refuses a cycle of files; the loaded parts hang on the system
 (:attr:`System.host`, :attr:`System.attention_chip`, :attr:`System.link`).
 """
@@ -19,6 +24,7 @@ refuses a cycle of files; the loaded parts hang on the system
 from __future__ import annotations
 
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Literal
 
 from pydantic import Field, PositiveInt, PrivateAttr
@@ -90,6 +96,46 @@ class System(Document):
     @property
     def short_name(self) -> str:
         return self.name
+
+    @property
+    def parts(self) -> SimpleNamespace:
+        """The loaded parts by the names part paths use: ``host``, ``attention``, ``link``."""
+        return SimpleNamespace(host=self.host_spec, attention=self.attention_chip, link=self.link_spec)
+
+
+def part_classes() -> dict[str, type]:
+    """Part name in ``parts.NAME.PATH`` → its spec class."""
+    from archmodel.specs.gaincell import GainCellChip
+    from archmodel.specs.gpu import GPU
+
+    return {"host": GPU, "attention": GainCellChip, "link": Link}
+
+
+def split_part_path(path: str) -> tuple[str, str] | None:
+    """``"parts.attention.technology.node"`` → ("attention", "technology.node"); None for a system field."""
+    first, _, rest = path.partition(".")
+    name, _, inner = rest.partition(".")
+    return (name, inner) if first == PART_PREFIX and name in PART_NAMES and inner else None
+
+
+def with_part_overrides(system: System, overrides: dict[str, object], label: str) -> System:
+    """``system`` (parts loaded) with fields of its parts replaced, each part re-validated whole."""
+    from archmodel.specs.loading import with_overrides
+
+    by_part: dict[str, dict] = {}
+    for path, value in overrides.items():
+        name, inner = split_part_path(path)
+        by_part.setdefault(name, {})[inner] = value
+    parts = dict(system._parts)
+    for name, changes in by_part.items():
+        parts[name] = with_overrides(parts[name], changes, label=label)
+    system._parts = parts
+    return system
+
+
+#: first key of a part path, and the parts it may name
+PART_PREFIX = "parts"
+PART_NAMES = ("host", "attention", "link")
 
 
 def _part_path(system_file: Path, reference: str) -> tuple[Path, str]:
