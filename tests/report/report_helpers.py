@@ -69,3 +69,13 @@ def two_scenario_recipe(**changes) -> dict:
     }
     recipe.update(changes)
     return recipe
+
+
+def set_value(*keys, value):
+    """A mutation of a recipe document: the value at ``keys`` (dict keys and list indices) becomes ``value``."""
+    def mutate(document: dict) -> None:
+        node = document
+        for key in keys[:-1]:
+            node = node[key]
+        node[keys[-1]] = value
+    return mutate

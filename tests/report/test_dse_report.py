@@ -21,6 +21,7 @@ from archmodel.sweep import Grid, run_sweep
 from archmodel.sweep.sampling import draw, parse_range
 
 from report_helpers import DEFAULT_RECIPE, GAINCELL, GPT2, ROOT, write_recipe
+from report_helpers import set_value as _set
 
 EXAMPLE = ROOT / "reports" / "dse_example.json"
 #: designs of the test copy of the example (the example draws 300)
@@ -130,13 +131,6 @@ def test_cli_builds_the_dse_report(tmp_path, capsys):
     assert out.startswith(f"wrote {tmp_path / 'dse.html'} (3 figures, 6 designs, ") and " on the front, " in out
 
 
-def _set(*keys, value):
-    def mutate(document: dict) -> None:
-        node = document
-        for key in keys[:-1]:
-            node = node[key]
-        node[keys[-1]] = value
-    return mutate
 
 
 @pytest.mark.parametrize(("mutate", "path", "message"), [

@@ -9,6 +9,7 @@ from archmodel.cli import run
 from archmodel.report import load_recipe
 
 from report_helpers import GAINCELL, ROOT, small_recipe, write_recipe
+from report_helpers import set_value as _set
 
 
 def test_small_recipe_loads(tmp_path):
@@ -21,16 +22,6 @@ def test_shipped_default_recipe_is_valid():
     loaded = load_recipe(ROOT / "reports" / "paper_reproduction.json")
     assert loaded.output_path() == ROOT / "reports" / "output" / "paper_reproduction.html"
     assert [chip.key for chip in loaded.recipe.chips] == ["gaincell", "rtx4090", "jetson_nano", "h100_sxm"]
-
-
-def _set(*keys, value):
-    """A mutation of a recipe document: the value at ``keys`` (dict keys and list indices) becomes ``value``."""
-    def mutate(document: dict) -> None:
-        node = document
-        for key in keys[:-1]:
-            node = node[key]
-        node[keys[-1]] = value
-    return mutate
 
 
 @pytest.mark.parametrize(("mutate", "path", "message"), [
