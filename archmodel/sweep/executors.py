@@ -245,8 +245,9 @@ class DaskExecutor:
         return client
 
     def _cluster(self):
-        """A quiet LocalCluster: no dashboards; workers (spawned now) inherit an environment muting their logs
-        and ignore Ctrl-C, which reaches the whole process group: the driver stops them cleanly instead."""
+        """A quiet LocalCluster: the scheduler's HTTP endpoint on a free port (":0", never a clash on 8787), no
+        worker dashboards; workers (spawned now) inherit an environment muting their logs and ignore Ctrl-C,
+        which reaches the whole process group: the driver stops them cleanly instead."""
         from dask.distributed import LocalCluster
 
         logging.getLogger("distributed").setLevel(logging.CRITICAL)  # user errors come back as values
@@ -255,7 +256,7 @@ class DaskExecutor:
         interrupt = signal.signal(signal.SIGINT, signal.SIG_IGN) if threading.current_thread() is threading.main_thread() else None
         try:
             return LocalCluster(
-                n_workers=self.workers, threads_per_worker=1, processes=True, dashboard_address=None,
+                n_workers=self.workers, threads_per_worker=1, processes=True, dashboard_address=":0",
                 worker_dashboard_address=None, memory_limit=self.memory_limit, silence_logs=logging.CRITICAL,
             )
         finally:
