@@ -23,10 +23,10 @@ import pandas as pd
 from pydantic import BaseModel
 
 from archmodel.engine import estimate
-from archmodel.specs.arrays import with_arrays
+from archmodel.specs.arrays import is_numeric, with_arrays
 from archmodel.specs.errors import ArchmodelError
 from archmodel.specs.loading import with_overrides
-from archmodel.specs.plausibility import field_range, field_unit_of, spec_fields
+from archmodel.specs.plausibility import field_range, field_unit_of, quiet_warnings, spec_fields
 
 #: relative step of the finite differences [-]
 STEP = 1e-3
@@ -99,7 +99,8 @@ def elasticities(chip, workload, context: int = 1024, scope: str = "head", step:
 def _structural_effect(chip, workload, path: str, value: int, context: int, scope: str, base: dict) -> list[str]:
     for candidate in (value + 1, value * 2, value - 1):
         try:
-            varied = _outputs(estimate(with_overrides(chip, {path: candidate}), workload, context=context, scope=scope))
+            with quiet_warnings():  # probed values, not the user's: no plausibility warnings about them
+                varied = _outputs(estimate(with_overrides(chip, {path: candidate}), workload, context=context, scope=scope))
         except ArchmodelError:
             continue
         return [name for name in OUTPUTS if not np.allclose(varied[name], base[name], rtol=1e-12, atol=0.0, equal_nan=True)]
@@ -107,7 +108,8 @@ def _structural_effect(chip, workload, path: str, value: int, context: int, scop
 
 
 def field_table(chip, workload, context: int = 1024, scope: str = "head") -> pd.DataFrame:
-    """Every leaf field of ``chip``: path, value, unit, range, provenance and the outputs it acts on."""
+    """Every leaf field of ``chip``: path, value, unit, range, how a sweep treats it (``swept``: numeric fields
+    "as arrays", structural ones "rebuilt", :mod:`archmodel.specs.arrays`), provenance and the outputs it acts on."""
     numeric = elasticities(chip, workload, context=context, scope=scope).set_index("path")
     base = _outputs(estimate(chip, workload, context=context, scope=scope))
     provenance = chip.provenance
@@ -128,6 +130,7 @@ def field_table(chip, workload, context: int = 1024, scope: str = "head") -> pd.
         rows.append({
             "path": path, "value": value, "unit": field_unit_of(info),
             "range": "" if span is None else f"[{span[0]:g}, {span[1]:g}]",
+            "swept": "as arrays" if is_numeric(chip, path) else "rebuilt",
             "provenance": f"{record.kind}: {record.text}" if record else "",
             "acts_on": ", ".join(acts) if acts else ("—" if isinstance(value, (str, bool)) or value is None else "nothing at this point"),
         })

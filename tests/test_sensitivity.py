@@ -90,6 +90,8 @@ def test_fields_command_lists_every_field(cli):
     assert rows["technology.node"]["unit"] == "m" and rows["technology.node"]["range"] == "[5e-09, 6.5e-08]"
     assert rows["technology.node"]["acts_on"] == "latency, energy, area"
     assert rows["digital.register_capacitance"]["provenance"].startswith("derivation: solved from the published")
+    assert rows["technology.node"]["swept"] == "as arrays" and rows["array.rows"]["swept"] == "rebuilt"
+    assert "warning" not in err        # values probed to find what structural fields act on are not the user's
     code, out, _ = cli("fields", "--chip", CHIP)
     assert code == 0 and "wire_capacitance" in out
 

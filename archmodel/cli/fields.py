@@ -50,7 +50,7 @@ def _gaincell(chip, flag: str = "--chip"):
 @app.command()
 def fields(chip: ChipOption, workload: OptionalWorkload = None, context: PointContext = 1024,
            scope: PointScope = "head", as_json: JsonOption = False) -> None:
-    """Every field of a chip: path, value, unit, plausible range, provenance, outputs it acts on."""
+    """Every field of a chip: path, value, unit, plausible range, how sweeps treat it, outputs it acts on, provenance."""
     from rich.table import Table
 
     from archmodel.sensitivity import field_table
@@ -64,11 +64,12 @@ def fields(chip: ChipOption, workload: OptionalWorkload = None, context: PointCo
         typer.echo(json.dumps({"chip": spec.name, "file": spec.file, "fields": rows}, indent=2))
         return
     view = Table(title=f"fields of {spec.name} ({spec.file})")
-    for column in ("path", "value", "unit", "range", "acts on", "provenance"):
+    for column in ("path", "value", "unit", "range", "swept", "acts on", "provenance"):
         view.add_column(column, overflow="fold")
     for row in table.itertuples():
         value = str(row.value)
-        view.add_row(row.path, value if len(value) <= 60 else value[:57] + "...", row.unit, row.range, row.acts_on, row.provenance)
+        view.add_row(row.path, value if len(value) <= 60 else value[:57] + "...", row.unit, row.range, row.swept,
+                     row.acts_on, row.provenance)
     _console().print(view)
 
 

@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import logging
 import math
+from contextlib import contextmanager
 
 import numpy as np
 from pydantic import BaseModel, Field
@@ -81,6 +82,7 @@ FIELD_RANGES: dict[str, tuple[float, float]] = {
 }
 
 logger = logging.getLogger("archmodel.specs")
+_quiet = 0  # depth of quiet_warnings blocks
 _reported: set[str] = set()
 
 
@@ -150,9 +152,20 @@ def warn_implausible(spec: BaseModel) -> None:
         warn_once(line)
 
 
+@contextmanager
+def quiet_warnings():
+    """No plausibility warnings inside: for probes of values the user did not choose (``archmodel fields``)."""
+    global _quiet
+    _quiet += 1
+    try:
+        yield
+    finally:
+        _quiet -= 1
+
+
 def warn_once(line: str) -> None:
-    """Log a warning line on the ``archmodel.specs`` logger unless this process already logged it."""
-    if line not in _reported:
+    """Log a warning line on the ``archmodel.specs`` logger unless this process already logged it (or is quiet)."""
+    if not _quiet and line not in _reported:
         _reported.add(line)
         logger.warning(line)
 
