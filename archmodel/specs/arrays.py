@@ -31,16 +31,17 @@ def is_numeric(spec: BaseModel, path: str) -> bool:
     info = field_info(type(spec), path)
     if info is None or (isinstance(info.json_schema_extra, dict) and info.json_schema_extra.get("structural")):
         return False
-    return _plain_type(info.annotation) is float
+    return plain_type(info.annotation) is float
 
 
-def _plain_type(annotation: object) -> object:
-    """``float`` for ``float``, ``float | None`` and ``Annotated[float, ...] | None``; else the annotation."""
+def plain_type(annotation: object) -> object:
+    """``float`` for ``float``, ``float | None`` and ``Annotated[float, ...] | None`` (likewise ``int``); else the
+    annotation."""
     arguments = [argument for argument in typing.get_args(annotation) if argument is not type(None)]
     if typing.get_origin(annotation) is typing.Annotated:
-        return _plain_type(arguments[0])
+        return plain_type(arguments[0])
     if arguments and len(arguments) == 1 and typing.get_origin(annotation) in (typing.Union, types.UnionType):
-        return _plain_type(arguments[0])
+        return plain_type(arguments[0])
     return annotation
 
 

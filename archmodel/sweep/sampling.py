@@ -53,11 +53,10 @@ class Range:
 
 
 def is_range(text: str) -> bool:
-    """True when the values of ``--set NAME=VALUES`` are a range ``LOW:HIGH[:log]`` rather than a list."""
+    """True when the values of ``--set NAME=VALUES`` are meant as a range ``LOW:HIGH[:log]`` rather than a list:
+    a colon and no comma (:func:`parse_range` then says what is wrong with a malformed one)."""
     _, _, values = text.partition("=")
-    parts = values.split(":")
-    return "," not in values and len(parts) in (2, 3) and all(part.strip() for part in parts[:2]) and (
-        len(parts) == 2 or parts[2].strip() in SPACINGS)
+    return ":" in values and "," not in values
 
 
 def parse_range(text: str) -> Range:
@@ -66,10 +65,12 @@ def parse_range(text: str) -> Range:
 
     name, equals, values = text.partition("=")
     target, _, path = name.strip().partition(".")
-    if not equals or target not in TARGETS or not path or not is_range(text):
+    parts = values.split(":")
+    well_formed = len(parts) in (2, 3) and all(part.strip() for part in parts[:2]) and (
+        len(parts) == 2 or parts[2].strip() in SPACINGS)
+    if not equals or target not in TARGETS or not path or not well_formed:
         raise UsageError(f"cannot read range {text!r}; expected chip.PATH=LOW:HIGH or chip.PATH=LOW:HIGH:log "
                          "(values with units, e.g. chip.technology.supply_voltage=0.6 V:1.2 V)")
-    parts = values.split(":")
     low, high = (parse_values(part)[0] for part in parts[:2])
     return Range(target, path, low, high, log=len(parts) == 3 and parts[2].strip() == "log")
 
@@ -118,6 +119,8 @@ def sample(ranges, bounds: np.ndarray, integer: np.ndarray, n: int, seed: int = 
     """
     if isinstance(n, bool) or not isinstance(n, (int, np.integer)) or n < 1:
         raise UsageError(f"--sample: expected an integer ≥ 1, got {n!r}")
+    if isinstance(seed, bool) or not isinstance(seed, (int, np.integer)) or seed < 0:
+        raise UsageError(f"--seed: expected an integer ≥ 0, got {seed!r}")
     if n > MAX_DESIGNS:
         raise UsageError(f"--sample: {n:,} designs, more than the {MAX_DESIGNS:,} one draw may hold; "
                          "split the study into several sweeps (different --seed) or narrow the ranges")
@@ -140,7 +143,7 @@ def draw(ranges, chips, workloads, n: int, seed: int = 0, method: str = "lhs") -
     Float fields are sampled as they are, integer fields (array sizes …) are
     rounded; any other field (text, flags, lists) cannot be sampled.
     """
-    from archmodel.specs.arrays import check_value
+    from archmodel.specs.arrays import check_value, plain_type
     from archmodel.specs.fields import field_info
 
     if not ranges:
@@ -151,11 +154,12 @@ def draw(ranges, chips, workloads, n: int, seed: int = 0, method: str = "lhs") -
         info = field_info(type(spec), item.path)
         if info is None:
             raise UsageError(f"{spec.file}: unknown spec path {item.path!r} (not a field of {type(spec).__name__})")
-        if info.annotation not in (float, int):
-            raise UsageError(f"{item.column}: cannot sample a field of type {getattr(info.annotation, '__name__', info.annotation)}; "
+        kind = plain_type(info.annotation)
+        if kind not in (float, int):
+            raise UsageError(f"{item.column}: cannot sample a field of type {getattr(kind, '__name__', kind)}; "
                              "only numbers can be sampled (give a list of values instead: --set NAME=V1,V2)")
-        integer.append(info.annotation is int)
-        if info.annotation is int:
+        integer.append(kind is int)
+        if kind is int:
             bounds.append([_whole(item, item.low), _whole(item, item.high)])
         else:
             bounds.append([check_value(spec, item.path, item.low), check_value(spec, item.path, item.high)])

@@ -57,9 +57,13 @@ def read_table(path: str | Path) -> pd.DataFrame:
         return Dataset.open(path).read()
     if not path.is_file():
         raise UsageError(f"{path}: no such file")
-    if table_format(path) == ".parquet":
-        return pd.read_parquet(path)
-    frame = pd.read_csv(path)
+    try:
+        if table_format(path) == ".parquet":
+            return pd.read_parquet(path)
+        frame = pd.read_csv(path)
+    except (OSError, ValueError, pd.errors.ParserError) as error:  # pyarrow's ArrowInvalid is a ValueError
+        reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+        raise UsageError(f"{path}: cannot read it as a {table_format(path)} table ({reason})") from None
     names, units = [], {}
     for header in frame.columns:
         match = _UNIT_HEADER.match(header)

@@ -177,6 +177,11 @@ def test_memory_guard_refuses_before_any_work():
      "unknown sampling method 'sobol'"),
     (["--out", "r.parquet", "--contexts", "1:1000000000"], "1,000,000,000 context lengths, more than the 10,000,000"),
     (["--out", "r.parquet", "--scheduler", "tcp://127.0.0.1:1", "--executor", "local"], "--scheduler needs --executor dask or auto"),
+    (["--out", "r.parquet", "--set", "chip.technology.node=7 nm:65 nm", "--sample", "4", "--seed", "-1"],
+     "--seed: expected an integer ≥ 0, got -1"),
+    (["--out", "r.parquet", "--set", "chip.technology.node=7 nm:65 nm:cubic", "--sample", "4"],
+     "cannot read range 'chip.technology.node=7 nm:65 nm:cubic'"),
+    (["--out", "r.parquet", "--set", "chip.technology.node=7 nm:", "--sample", "4"], "cannot read range"),
 ])
 def test_bad_sweep_options_are_one_line(tmp_path, monkeypatch, capsys, arguments, message):
     monkeypatch.chdir(tmp_path)
@@ -203,3 +208,21 @@ def test_ctrl_c_says_what_is_kept_and_how_to_resume(tmp_path):
     assert "\n" not in error and f"chunks are in {out}" in error
     for part in out.glob("part-*.parquet"):
         assert len(pd.read_parquet(part)) > 0
+
+
+def test_an_optional_integer_field_is_sampled_as_integers(tmp_path):
+    """The window (``int | None``) of a workload on a GPU: rounded designs, each a valid window."""
+    out = tmp_path / "w.parquet"
+    assert run(["sweep", "--chip", H100, "--workload", GPT2, "--quiet", "--set", "workload.attention.window=512:2048",
+                "--sample", "6", "--out", str(out)]) == 0
+    windows = read_table(out)["workload.attention.window"]
+    assert windows.between(512, 2048).all() and (windows == windows.round()).all()
+
+
+@pytest.mark.parametrize(("name", "text"), [("bad.parquet", "not parquet"), ("bad.csv", 'a,b\n1,2,3\n"')])
+def test_unreadable_results_are_one_line(tmp_path, capsys, name, text):
+    path = tmp_path / name
+    path.write_text(text)
+    assert run(["pareto", str(path), "--minimize", "a"]) == 2
+    error = capsys.readouterr().err.strip()
+    assert "\n" not in error and f"{path}: cannot read it as a {path.suffix} table" in error
