@@ -40,7 +40,9 @@ SHIPPED = sorted([*ROOT.glob("hardware_specs/**/*.json"), *ROOT.glob("workloads/
 
 
 def test_shipped_sources_cite_the_docs_copies():
-    """Spec 'source' strings and docstrings cite docs/paper.md, never the team's reference/ folder."""
-    offenders = [str(path.relative_to(ROOT)) for path in SHIPPED
-                 if re.search(r"(?<!docs/)reference/\w+\.md|\.\./shared", path.read_text(encoding="utf-8"))]
+    """Spec 'source' strings, docstrings and pages cite docs/paper.md and docs/hardware_data.md by their path in
+    this repository: never the team's reference/ folder, never a bare 'paper.md' a reader could look for elsewhere."""
+    outside = r"reference/\w+\.md|\.\./shared|DESIGN\.md|STYLE\.md|(?<![\w/])(paper|hardware_data)\.md"
+    offenders = [str(path.relative_to(ROOT)) for path in [*SHIPPED, *PAGES]
+                 if re.search(outside, path.read_text(encoding="utf-8"))]
     assert len(SHIPPED) > 50 and offenders == []

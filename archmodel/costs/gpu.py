@@ -1,6 +1,6 @@
 """A GPU kernel: kernel-class roofline, launches, host overhead; power that follows utilisation.
 
-Reference: DESIGN.md §5; parameters, sources and validation in docs/gpu_model.md.
+The model, its parameters, their sources and its validation: docs/gpu_model.md §2 (the cost of one op).
 
 Per op of one decode step, for the whole batch of B sequences (n live
 tokens, b bytes per element)::

@@ -1,6 +1,6 @@
 """How stored values and leakage enter the matmuls of the analog kernel.
 
-The cell current with leakage is ``I(D·y) = Σ_p c_p·D^p·y^p`` (paper.md
+The cell current with leakage is ``I(D·y) = Σ_p c_p·D^p·y^p`` (docs/paper.md
 §3: y^p is multiplied by D^p).  Because ``D_ij = exp(-λ·(i - j))`` factors
 as ``exp(-λ·(i - r))·exp(λ·(j - r))`` for any reference step r,
 

@@ -98,7 +98,7 @@ def _clamp_subtiles(outputs, live_subtiles, model, noise, tally):
     """A/step = round(clamp(u, -1/step, 1/step)) per sub-tile, u = g/(S_out·step); in place.
 
     This is the paper's ``step·round(clamp(g/S_out, -1, 1)/step)`` divided by
-    the step (paper.md §3); dead sub-tiles have g = 0 and stay 0.
+    the step (docs/paper.md §3); dead sub-tiles have g = 0 and stay 0.
     """
     limit = 1.0 / model.output_step
     if noise is not None:

@@ -113,7 +113,7 @@ def test_dac_bits_change_energy_and_area(chip, gpt2):
 
 
 def test_storage_node_write_energy(chip):
-    """C_SN·V_max² = 1 fF × (0.9 V)² (hardware_data.md §4.3: storage node ≈ 1 fF, < 1 fJ)."""
+    """C_SN·V_max² = 1 fF × (0.9 V)² (docs/hardware_data.md §4.3: storage node ≈ 1 fF, < 1 fJ)."""
     assert_allclose(chip.gain_cell.energy_per_write, 0.81e-15)
 
 

@@ -1,4 +1,4 @@
-"""A deliberately naive emulator for the tests: paper.md §3 written out with dense T×T arrays.
+"""A deliberately naive emulator for the tests: docs/paper.md §3 written out with dense T×T arrays.
 
 Slow and memory-hungry (T×T per head), but a direct transcription of the
 equations, independent of the tiled engine: every (query, key) pair is

@@ -1,4 +1,4 @@
-"""Statistics-matching adaptation of per-head scalers (paper.md §3, "Adaptation algorithm")."""
+"""Statistics-matching adaptation of per-head scalers (docs/paper.md §3, "Adaptation algorithm")."""
 
 import numpy as np
 import pytest

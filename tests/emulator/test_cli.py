@@ -125,7 +125,7 @@ def test_bad_options_fail_before_any_work(chip_path, mode, options, message):
 
 
 def test_cli_time_per_token_sets_leakage_from_the_chip_retention(chip_path, capsys):
-    """λ = Δt / τ = 0.78 µs / 5 ms = 1.56e-4 (paper.md §3 gives 1.6e-4 per step from the same numbers)."""
+    """λ = Δt / τ = 0.78 µs / 5 ms = 1.56e-4 (docs/paper.md §3 gives 1.6e-4 per step from the same numbers)."""
     from archmodel.cli import run
 
     code = run(["emulate", "--chip", str(chip_path), "--mode", "gaincell_linear", "--tokens", "64", "--heads", "2",

@@ -19,7 +19,7 @@ def lone_key_inputs(tokens):
 
 def test_linear_output_decays_as_exp_minus_two_lambda_delta():
     # Query Δ sees key 0 at age Δ: S = 19.3·0.45·e^{-λΔ}, φ = S/80, g = 19.3·φ·e^{-λΔ}·0.45 (D on both
-    # products, paper.md §3), so y_Δ = 19.3²·0.45²·e^{-2λΔ}/(80·40); keys 1.. carry y = 0.
+    # products, docs/paper.md §3), so y_Δ = 19.3²·0.45²·e^{-2λΔ}/(80·40); keys 1.. carry y = 0.
     lam, tokens = 0.01, 101
     y = attention(*lone_key_inputs(tokens), mode="gaincell_linear", decay_per_step=lam)[0, 0, :, 0]
     delta = np.arange(tokens)

@@ -1,4 +1,4 @@
-"""Each mode on a case small enough to compute by hand (paper.md §3 for the gain-cell modes)."""
+"""Each mode on a case small enough to compute by hand (docs/paper.md §3 for the gain-cell modes)."""
 
 import math
 

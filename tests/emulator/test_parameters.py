@@ -22,10 +22,10 @@ def test_shipped_chip_gives_the_paper_numbers(chip_path):
 
 
 def test_cubic_model_collapses_to_published_polynomial():
-    # paper.md §3: I(y) ≈ 0.5214 + 13.612·y - 2.6204·y² + 46.055·y³ µA (V_in = 0.9 V)
+    # docs/paper.md §3: I(y) ≈ 0.5214 + 13.612·y - 2.6204·y² + 46.055·y³ µA (V_in = 0.9 V)
     assert_allclose(HardwareParameters().cubic_coefficients, (0.5214, 13.612, -2.6204, 46.055), rtol=2e-4)
 
 
 def test_decay_per_step_from_retention():
-    # paper.md §3: 0.78 µs per token (12 layers × 65 ns) over τ = 5 ms → λ = 1.56e-4 ≈ 1.6e-4
+    # docs/paper.md §3: 0.78 µs per token (12 layers × 65 ns) over τ = 5 ms → λ = 1.56e-4 ≈ 1.6e-4
     assert_allclose(HardwareParameters().decay_per_step(12 * 65e-9), 1.56e-4, rtol=1e-12)

@@ -1,4 +1,4 @@
-"""Quantisation grids of paper.md §3: step = (max - min)/(levels - 1), step·round(x/step), anchored at 0."""
+"""Quantisation grids of docs/paper.md §3: step = (max - min)/(levels - 1), step·round(x/step), anchored at 0."""
 
 import numpy as np
 from numpy.testing import assert_allclose
@@ -23,7 +23,7 @@ def test_storage_grid_has_8_values_k_times_0_9_over_7():
 
 
 def test_output_grid_has_33_values_anchored_at_zero():
-    # [-1, 1] with 32 levels: step 2/31; round(x/step) runs over -16..16 → 33 values (paper.md §3)
+    # [-1, 1] with 32 levels: step 2/31; round(x/step) runs over -16..16 → 33 values (docs/paper.md §3)
     values = grid_of(-1.0, 1.0, 32)
     assert len(values) == 33
     assert_allclose(values, np.arange(-16, 17) * 2 / 31, atol=1e-12)

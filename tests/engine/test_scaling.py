@@ -1,4 +1,4 @@
-"""Physical scaling of the gain-cell model (DESIGN.md §4; paper.md §4 'Scaling stated by the authors').
+"""Physical scaling of the gain-cell model (DESIGN.md §4; docs/paper.md §4 'Scaling stated by the authors').
 
 Expected values are derived from event counts: array energy ∝ live tokens
 (H·d·n reads), periphery per live sub-tile ∝ ceil(n/64), digital ∝ register

@@ -1,7 +1,7 @@
 """The event schedule of a decode step on the gain-cell chip (mapping/gaincell_tasks.py).
 
 Expected times are derived by hand from the shipped chip's phase times at
-M = 1024, d = 64 (paper.md §4; chip JSON): score T_max = 15 ns, activation
+M = 1024, d = 64 (docs/paper.md §4; chip JSON): score T_max = 15 ns, activation
 15 ns, readout 16 counter steps at 1 GHz = 16 ns, reduction
 ceil(log2 S) + 2 + 13 cycles (19 ns at S = 16), K/V write 10 ns.
 """

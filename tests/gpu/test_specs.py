@@ -65,7 +65,7 @@ def test_calibration_file_validates_and_every_number_has_a_source(path):
 
 
 def test_h100_sxm_dense_fp16_is_not_the_sparse_figure(load_gpu):
-    """hardware_data.md §1.1: H100 SXM dense FP16/BF16 tensor 989.4 TFLOP/s (1,979 with 2:4 sparsity)."""
+    """docs/hardware_data.md §1.1: H100 SXM dense FP16/BF16 tensor 989.4 TFLOP/s (1,979 with 2:4 sparsity)."""
     gpu = load_gpu("h100_sxm")
     assert_allclose(gpu.peak_compute["float16"], 989.4e12, rtol=0.01)
     assert_allclose(gpu.peak_compute_sparse["float16"], 2 * gpu.peak_compute["float16"], rtol=0.01)
@@ -74,7 +74,7 @@ def test_h100_sxm_dense_fp16_is_not_the_sparse_figure(load_gpu):
 @pytest.mark.parametrize(("stem", "dense"), [
     ("h100_pcie", 756e12), ("h200", 989e12), ("a100_sxm_80gb", 312e12), ("rtx4090", 165.2e12)])
 def test_dense_fp16_peaks_match_hardware_data(load_gpu, stem, dense):
-    """hardware_data.md §1.1, 'FP16/BF16 tensor, dense' row (RTX 4090: FP32 accumulate)."""
+    """docs/hardware_data.md §1.1, 'FP16/BF16 tensor, dense' row (RTX 4090: FP32 accumulate)."""
     assert_allclose(load_gpu(stem).peak_compute["float16"], dense, rtol=0.01)
 
 
@@ -90,7 +90,7 @@ def test_a_sparse_figure_entered_as_dense_is_refused(tmp_path):
 
 
 def test_datasheet_bandwidths(load_gpu):
-    """hardware_data.md §1.1 DRAM bandwidth row."""
+    """docs/hardware_data.md §1.1 DRAM bandwidth row."""
     expected = {"h100_sxm": 3.35e12, "h100_pcie": 2.0e12, "h200": 4.8e12, "a100_sxm_80gb": 2.039e12,
                 "rtx4090": 1.008e12, "jetson_nano": 25.6e9, "jetson_orin_nano": 68e9}
     for stem, bandwidth in expected.items():

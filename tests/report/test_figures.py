@@ -137,7 +137,7 @@ def test_display_values(values, unit, missing, expected):
 
 
 def test_gantt_puts_each_task_on_every_resource_it_holds(chip):
-    """Paper point (paper.md §4): score 0 → 15 ns on the query drivers and K arrays, the 10 ns
+    """Paper point (docs/paper.md §4): score 0 → 15 ns on the query drivers and K arrays, the 10 ns
     K write alongside it on the K DACs and write port; the step ends at 65 ns."""
     from archmodel import estimate, load_workload
     from archmodel.report.figures.schedule import gantt_figure

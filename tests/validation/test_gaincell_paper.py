@@ -45,7 +45,7 @@ def test_digital_power_is_a_check_not_an_input(chip, gpt2):
 
 
 def test_cell_read_energy_from_the_cubic_current_model(chip):
-    """Mean |I| over the 8 stored levels of Methods eq. 4 at V_in = 0.9 V is 5.02 µA (paper.md §3 collapsed
+    """Mean |I| over the 8 stored levels of Methods eq. 4 at V_in = 0.9 V is 5.02 µA (docs/paper.md §3 collapsed
     polynomial 0.5214 + 13.612·y − 2.6204·y² + 46.055·y³ µA evaluated at y = −0.45 … 0.45 V in 8 steps)."""
     import numpy as np
 
@@ -64,26 +64,26 @@ def test_layer_energy_and_latency(chip, gpt2):
 
 
 def test_model_scope_is_twelve_layers_in_sequence(chip, gpt2):
-    """0.78 µs per token and 0.89 µJ for all 144 heads (paper.md §3, §4, derived)."""
+    """0.78 µs per token and 0.89 µJ for all 144 heads (docs/paper.md §3, §4, derived)."""
     result = estimate(chip, gpt2, context=1024, scope="model")
     assert_allclose(result.latency, 0.78e-6, rtol=0.01)
     assert_allclose(result.energy, 0.89e-6, rtol=0.02)
 
 
 def test_energy_per_multiply_accumulate(chip, gpt2):
-    """47 fJ per MAC (paper.md §4, derived: 6.15 nJ / (2 × 1024 × 64 MACs))."""
+    """47 fJ per MAC (docs/paper.md §4, derived: 6.15 nJ / (2 × 1024 × 64 MACs))."""
     result = estimate(chip, gpt2, context=1024, scope="head")
     assert_allclose(result.energy / (2 * 1024 * 64), 47e-15, rtol=0.02)
 
 
 def test_no_refresh_for_a_1024_token_window(chip, gpt2):
-    """paper.md §4: a 1024-token window lasts ≈0.8 ms ≪ τ = 5 ms, so no refresh energy."""
+    """docs/paper.md §4: a 1024-token window lasts ≈0.8 ms ≪ τ = 5 ms, so no refresh energy."""
     components = estimate(chip, gpt2, context=1024, scope="model").energy_by_component
     assert_allclose(components["refresh"], 0.0)
 
 
 def test_head_area_bottom_up(chip, gpt2):
-    """Raw cell area per head 0.131 mm² (paper.md §4, derived: 131,072 cells × 1 µm²);
+    """Raw cell area per head 0.131 mm² (docs/paper.md §4, derived: 131,072 cells × 1 µm²);
     the total is compared in docs/gaincell_derivation.md with the paper's ≈0.5 mm²."""
     result = estimate(chip, gpt2, context=1024, scope="head")
     cells = result.area_by_component["key_array"] + result.area_by_component["value_array"]

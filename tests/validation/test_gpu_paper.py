@@ -9,7 +9,7 @@ attended in full, float32, per token = step / 64:
     Jetson Nano  488.9 µs   3.25 mJ
     gain-cell chip, one layer (one sequence): 65 ns, 73.8 nJ
 
-and the ratios recomputed from them (paper.md §5): latency ×344 (RTX 4090),
+and the ratios recomputed from them (docs/paper.md §5): latency ×344 (RTX 4090),
 ×7,520 (Jetson Nano); energy ×97,300 and ×44,000.  The GPU figures come from
 calibrations fitted by code to these measurements (``fit_calibration``); the
 ratios compare the analog chip's one-sequence figures with the GPUs'
@@ -30,7 +30,7 @@ from tests.conftest import CHIP
 from tests.gpu.conftest import GPU_DIR as GPUS
 from tests.gpu.conftest import PAPER_WORKLOAD
 
-MEASURED = {"rtx4090": (22.37e-6, 7.18e-3), "jetson_nano": (488.9e-6, 3.25e-3)}  # paper.md §5 table
+MEASURED = {"rtx4090": (22.37e-6, 7.18e-3), "jetson_nano": (488.9e-6, 3.25e-3)}  # docs/paper.md §5 table
 #: the calibration that reproduces the paper (the RTX 4090's default is 'serving')
 PAPER = "paper_pytorch_eager"
 
@@ -38,7 +38,7 @@ PAPER = "paper_pytorch_eager"
 def paper_gpu(stem: str) -> str:
     """``GPU.json#paper_pytorch_eager``: the spec with the paper's calibration."""
     return f"{GPUS / stem}.json#{PAPER}"
-RATIOS = {"rtx4090": (344, 97_300), "jetson_nano": (7_520, 44_000)}  # paper.md §5, recomputed from the table
+RATIOS = {"rtx4090": (344, 97_300), "jetson_nano": (7_520, 44_000)}  # docs/paper.md §5, recomputed from the table
 
 
 @pytest.mark.parametrize("stem", sorted(MEASURED))
@@ -92,7 +92,7 @@ def test_unmeasured_gpus_are_labelled_predicted(stem):
 
 
 def test_analog_chip_one_sequence():
-    """Gain-cell chip, one layer, one sequence: 65 ns and 73.8 nJ per token (paper.md §4, §5)."""
+    """Gain-cell chip, one layer, one sequence: 65 ns and 73.8 nJ per token (docs/paper.md §4, §5)."""
     result = estimate(load_chip(CHIP), load_workload(PAPER_WORKLOAD), batch=1, scope="layer")
     assert_allclose(result.time_per_token, 65e-9, rtol=0.01)
     assert_allclose(result.energy_per_token, 73.8e-9, rtol=0.01)
