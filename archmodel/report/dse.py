@@ -32,7 +32,6 @@ design, no surrogate; :func:`archmodel.pareto.pareto_mask`) →
 
 from __future__ import annotations
 
-import base64
 import html
 import time
 from dataclasses import dataclass
@@ -40,21 +39,19 @@ from pathlib import Path
 from typing import Literal
 
 import pandas as pd
-import plotly.offline
 from pydantic import Field, ValidationError
 
 from archmodel.pareto import pareto_mask
 from archmodel.report.contents import Section
 from archmodel.report.dse_figures import (design_text, is_log, parallel_figure, quantity_label, tradeoff_3d_figure,
                                           tradeoff_figure, value_text)
-from archmodel.report.html import STYLE, figure_html, write_html
-from archmodel.report.page_tables import html_table
-from archmodel.report.recipe import RecipeModel
+from archmodel.report.html import block, figure_links, figures_html, shell, write_html
+from archmodel.report.page_tables import csv_link, html_table
+from archmodel.report.recipe import RecipeModel, resolve_path
 from archmodel.specs import SpecError, UsageError, load_chip, load_workload, read_json
 from archmodel.specs.loading import spec_error
 from archmodel.sweep import Grid, run_sweep
 from archmodel.sweep.sampling import METHODS, Range, Samples, draw, parse_range
-from archmodel.sweep.tables_io import csv_text
 
 #: result columns a DSE recipe may minimise
 OBJECTIVES = ("energy_per_token", "time_per_token", "area", "energy", "latency")
@@ -98,13 +95,7 @@ class LoadedDse:
     samples: Samples
 
     def output_path(self) -> Path:
-        return _resolve(self.file.parent, self.recipe.output or f"output/{self.file.stem}.html")
-
-
-def _resolve(folder: Path, relative: str) -> Path:
-    """A path of the recipe, made absolute against the recipe's folder."""
-    path = Path(relative)
-    return path if path.is_absolute() else (folder / path).resolve()
+        return resolve_path(self.file.parent, self.recipe.output or f"output/{self.file.stem}.html")
 
 
 def load_dse_recipe(path: str | Path) -> LoadedDse:
@@ -124,7 +115,7 @@ def load_dse_recipe(path: str | Path) -> LoadedDse:
             raise SpecError(file, f"$.objectives[{index}]", f"{objective!r} is named twice")
     specs = {}
     for key, loader in (("chip", load_chip), ("workload", load_workload)):
-        resolved = _resolve(path.resolve().parent, getattr(recipe, key))
+        resolved = resolve_path(path.resolve().parent, getattr(recipe, key))
         if not resolved.is_file():
             raise SpecError(file, f"$.{key}", f"file not found: {getattr(recipe, key)!r} (looked for {resolved})")
         specs[key] = loader(resolved)
@@ -265,25 +256,15 @@ def front_table(data: DseData) -> pd.DataFrame:
 def dse_page(data: DseData, sections: list[Section]) -> str:
     """The whole DSE page as one HTML string (plotly.js embedded once; opens offline)."""
     recipe = data.loaded.recipe
-    nav = "".join(f'<a href="#{s.key}">{html.escape(s.heading)}</a>' for s in sections)
-    figures = "".join(figure_html(section, index) for index, section in enumerate(sections, start=1))
     columns = [c for c in data.designs.columns if c != "hover"]
-    encoded = base64.b64encode(csv_text(data.designs[columns]).encode("utf-8")).decode("ascii")
-    download = (f'<p><a download="designs.csv" href="data:text/csv;charset=utf-8;base64,{encoded}">designs.csv</a> '
-                f"({len(data.designs):,} designs, every column of the sweep with <code>on_front</code>; units in the header)</p>")
-    return (
-        '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
-        '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f'<meta name="archmodel-figures" content="{len(sections)}">'
-        f"<title>{html.escape(recipe.title)}</title><style>{STYLE}{FRONT_STYLE}</style>"
-        f'<script type="text/javascript">{plotly.offline.get_plotlyjs()}</script></head><body><main>'
-        f'<h1>{html.escape(recipe.title)}</h1><p class="lead">{html.escape(recipe.description)}</p>'
-        f'<nav><a href="#summary">Summary</a>{nav}<a href="#front">Front designs</a><a href="#downloads">Download</a></nav>'
-        f'<section id="summary"><h2>Summary</h2>{summary_html(data)}</section>{figures}'
-        f'<section id="front"><h2>Designs on the Pareto front</h2><div class="scroll">{html_table(front_table(data))}'
-        f'</div></section><section id="downloads"><h2>Download the designs (CSV)</h2>{download}</section>'
-        "</main></body></html>"
-    )
+    download = (f'<p>{csv_link("designs.csv", data.designs[columns])} ({len(data.designs):,} designs, every column of '
+                "the sweep with <code>on_front</code>; units in the header)</p>")
+    links = (f'<a href="#summary">Summary</a>{figure_links(sections)}<a href="#front">Front designs</a>'
+             '<a href="#downloads">Download</a>')
+    body = (block("summary", "Summary", summary_html(data)) + figures_html(sections)
+            + block("front", "Designs on the Pareto front", f'<div class="scroll">{html_table(front_table(data))}</div>')
+            + block("downloads", "Download the designs (CSV)", download))
+    return shell(recipe.title, recipe.description, links, body, len(sections), FRONT_STYLE)
 
 
 @dataclass(frozen=True)

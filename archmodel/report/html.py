@@ -41,34 +41,49 @@ def figure_html(section: Section, index: int) -> str:
             f'<p>{html.escape(section.text)}</p>{plot}</section>')
 
 
-def _block(key: str, heading: str, body: str) -> str:
+def block(key: str, heading: str, body: str) -> str:
+    """A page section with an anchor and a heading."""
     return f'<section id="{key}"><h2>{html.escape(heading)}</h2>{body}</section>'
+
+
+def figure_links(sections: list[Section]) -> str:
+    """Nav links to the figure sections."""
+    return "".join(f'<a href="#{s.key}">{html.escape(s.heading)}</a>' for s in sections)
+
+
+def figures_html(sections: list[Section]) -> str:
+    """Every figure section, numbered from 1."""
+    return "".join(figure_html(section, index) for index, section in enumerate(sections, start=1))
 
 
 def page(data: ReportData, sections: list[Section]) -> str:
     """The whole report page as one HTML string: summary, caveats, figures, then the tables."""
-    nav = "".join(f'<a href="#{s.key}">{html.escape(s.heading)}</a>' for s in sections)
-    figures = "".join(figure_html(section, index) for index, section in enumerate(sections, start=1))
-    before = _block("summary", "Summary", page_tables.summary_table(data)) + _block(
+    nav, figures = figure_links(sections), figures_html(sections)
+    before = block("summary", "Summary", page_tables.summary_table(data)) + block(
         "caveats", "Caveats", page_tables.caveats(data))
     after = "".join([
-        _block("comparison", "Published values next to the model", page_tables.comparison_table(data)),
-        _block("calibrations", "Calibrations", page_tables.html_table(data.calibrations)),
-        _block("provenance", "Every number used, with its source",
+        block("comparison", "Published values next to the model", page_tables.comparison_table(data)),
+        block("calibrations", "Calibrations", page_tables.html_table(data.calibrations)),
+        block("provenance", "Every number used, with its source",
                f'<details><summary>{len(data.provenance):,} spec values</summary><div class="scroll">'
                f'{page_tables.html_table(data.provenance)}</div></details>'),
-        _block("downloads", "Download the tables (CSV)", page_tables.downloads(data)),
+        block("downloads", "Download the tables (CSV)", page_tables.downloads(data)),
     ])
+    links = '<a href="#summary">Summary</a><a href="#caveats">Caveats</a>' + nav + (
+        '<a href="#comparison">Published</a><a href="#provenance">Sources</a><a href="#downloads">Downloads</a>')
+    return shell(data.title, data.description, links, f"{before}{figures}{after}", len(sections))
+
+
+def shell(title: str, description: str, links: str, body: str, figures: int, style: str = "") -> str:
+    """A self-contained page: head with the stylesheet and plotly.js (embedded once), title, lead, nav, ``body``."""
     return (
         '<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">'
         '<meta name="viewport" content="width=device-width, initial-scale=1">'
-        f'<meta name="archmodel-figures" content="{len(sections)}">'
-        f"<title>{html.escape(data.title)}</title><style>{STYLE}</style>"
+        f'<meta name="archmodel-figures" content="{figures}">'
+        f"<title>{html.escape(title)}</title><style>{STYLE}{style}</style>"
         f'<script type="text/javascript">{plotly.offline.get_plotlyjs()}</script></head><body><main>'
-        f'<h1>{html.escape(data.title)}</h1><p class="lead">{html.escape(data.description)}</p>'
-        f'<nav><a href="#summary">Summary</a><a href="#caveats">Caveats</a>{nav}'
-        '<a href="#comparison">Published</a><a href="#provenance">Sources</a><a href="#downloads">Downloads</a></nav>'
-        f"{before}{figures}{after}</main></body></html>"
+        f'<h1>{html.escape(title)}</h1><p class="lead">{html.escape(description)}</p>'
+        f"<nav>{links}</nav>{body}</main></body></html>"
     )
 
 

@@ -164,9 +164,11 @@ def downloads(data: ReportData) -> str:
         "phases.csv": data.phases, "areas.csv": data.areas, "published_vs_model.csv": data.comparison,
         "provenance.csv": data.provenance, "calibrations.csv": data.calibrations,
     }
-    links = []
-    for name, frame in tables.items():
-        encoded = base64.b64encode(csv_text(frame).encode("utf-8")).decode("ascii")
-        links.append(f'<li><a download="{name}" href="data:text/csv;charset=utf-8;base64,{encoded}">{name}</a> '
-                     f'({len(frame):,} rows)</li>')
+    links = [f"<li>{csv_link(name, frame)} ({len(frame):,} rows)</li>" for name, frame in tables.items()]
     return '<ul class="downloads">' + "".join(links) + "</ul>"
+
+
+def csv_link(name: str, frame) -> str:
+    """A link that downloads ``frame`` as the CSV file ``name`` (a data URI; units in the header)."""
+    encoded = base64.b64encode(csv_text(frame).encode("utf-8")).decode("ascii")
+    return f'<a download="{name}" href="data:text/csv;charset=utf-8;base64,{encoded}">{name}</a>'

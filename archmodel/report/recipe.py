@@ -96,8 +96,7 @@ class LoadedRecipe(BaseModel):
 
     def resolve(self, relative: str) -> Path:
         """A path of the recipe, made absolute against the recipe's folder (a ``#NAME`` suffix dropped)."""
-        path = Path(relative.partition("#")[0])
-        return path if path.is_absolute() else (self.folder / path).resolve()
+        return resolve_path(self.folder, relative.partition("#")[0])
 
     def spec_path(self, relative: str) -> str:
         """What the spec loaders take: the resolved path, with its ``#CALIBRATION`` suffix kept."""
@@ -146,3 +145,9 @@ def load_recipe(path: str | Path) -> LoadedRecipe:
         if not loaded.resolve(relative).is_file():
             raise SpecError(str(path), json_location, f"file not found: {relative!r} (looked for {loaded.resolve(relative)})")
     return loaded
+
+
+def resolve_path(folder: Path, relative: str) -> Path:
+    """``relative`` made absolute against a recipe's ``folder`` (an absolute path is kept)."""
+    path = Path(relative)
+    return path if path.is_absolute() else (folder / path).resolve()
