@@ -22,12 +22,12 @@ import pandas as pd
 from archmodel.engine import estimate
 from archmodel.specs.arrays import with_arrays
 from archmodel.sweep.grid import Variant, Variants
+from archmodel.sweep.schema import AREA_COLUMNS, BREAKDOWNS, ENERGY_COLUMNS, PHASE_COLUMNS, point_columns
 
 #: relative agreement the probed variants must reach for a group's array result to be kept [-]
 PROBE_RTOL = 1e-12
 #: point columns the probe compares
 PROBED = ("latency", "time_per_token", "energy", "energy_per_token", "area", "floor_latency", "floor_energy")
-from archmodel.sweep.schema import AREA_COLUMNS, BREAKDOWNS, ENERGY_COLUMNS, PHASE_COLUMNS, point_columns
 
 
 def evaluate_variant(variant: Variant, contexts: np.ndarray, scope: str, breakdown: bool = True) -> dict[str, pd.DataFrame]:
@@ -69,19 +69,22 @@ def evaluate_arrays(variants: Variants, contexts: np.ndarray, scope: str) -> pd.
 
 def _evaluate_group(grid, members: np.ndarray, contexts: np.ndarray, scope: str) -> tuple[pd.DataFrame, bool]:
     """Points of variants that share a structure, and whether they were evaluated as arrays (else one call each)."""
-    first = grid.variant(members[0])
-    one_by_one = [evaluate_variant(variant, contexts, scope, False)["points"]
-                  for variant in (first, grid.variant(members[-1]))[:min(len(members), 2)]]
+
+    def one_by_one(member) -> pd.DataFrame:
+        return evaluate_variant(grid.variant(member), contexts, scope, False)["points"]
+
     if len(members) <= 2:
-        return pd.concat(one_by_one, ignore_index=True), False
+        return pd.concat([one_by_one(member) for member in members], ignore_index=True), False
+    first, last = grid.variant(members[0]), one_by_one(members[-1])
+    probes = [evaluate_variant(first, contexts, scope, False)["points"], last]
     try:
         table = _array_points(grid, first, members, contexts, scope)
     except Exception:  # noqa: BLE001  (a cost model that is not elementwise: fall back, the probes passed one by one)
         table = None
-    if table is not None and _agrees(table, one_by_one, contexts.size):
+    if table is not None and _agrees(table, probes, contexts.size):
         return table, True
-    return pd.concat([evaluate_variant(grid.variant(member), contexts, scope, False)["points"] for member in members],
-                     ignore_index=True), False
+    middle = [one_by_one(member) for member in members[1:-1]]  # the probes are the first and last variants already
+    return pd.concat([probes[0], *middle, last], ignore_index=True), False
 
 
 def _agrees(table: pd.DataFrame, probes: list[pd.DataFrame], contexts: int) -> bool:
@@ -106,8 +109,7 @@ def _array_points(grid, base: Variant, members: np.ndarray, contexts: np.ndarray
         arrays = {}
         for column in grid.columns:
             if column.target == target and column.numeric:
-                axis = coordinates[column.axis] if column.sample is None else coordinates[-2]
-                per_variant = grid.numeric_values(column, specs[target])[axis]
+                per_variant = grid.numeric_values(column, specs[target])[grid.positions(column, coordinates)]
                 values[column.name] = np.repeat(per_variant, size)
                 arrays[column.path] = values[column.name]
         if arrays:

@@ -351,7 +351,7 @@ class Grid:
         count = len(np.atleast_1d(coordinates[0]))
         texts = np.full(count, "", dtype=object)
         for number, column in enumerate(self.columns):
-            positions = np.asarray(coordinates[column.axis] if column.sample is None else coordinates[-2])
+            positions = np.asarray(self.positions(column, coordinates))
             if column.sample is None:
                 shown = self._shown_settings[column.name][positions]
             else:
@@ -365,18 +365,20 @@ class Grid:
         return {column.name: np.array([_shown(value) for value in self.settings[column.axis - 2].values], dtype=object)
                 for column in self.columns if column.sample is None}
 
-    def _position(self, column: Column, coordinates: tuple) -> int:
-        return int(coordinates[column.axis] if column.sample is None else coordinates[-2])
+    @staticmethod
+    def positions(column: Column, coordinates: tuple):
+        """Where variant(s) with these ``coordinates`` stand on ``column``'s axis (a setting's, or the designs')."""
+        return coordinates[column.axis] if column.sample is None else coordinates[-2]
 
-    def variant(self, index: int, numeric: bool = True) -> Variant:
-        """Variant ``index`` with its overrides applied and validated; ``numeric=False`` leaves numeric fields at the base."""
+    def variant(self, index: int) -> Variant:
+        """Variant ``index`` with its overrides applied and validated."""
         coordinates = self.coordinates(int(index))
         chip, workload = self.chips[int(coordinates[0])], self.workloads[int(coordinates[1])]
         batch = self.batches[int(coordinates[-1])] if self.batches else None
         specs = {"chip": chip, "workload": workload}
         for target in TARGETS:
-            overrides = {column.path: self._value(column, self._position(column, coordinates))
-                         for column in self.columns if column.target == target and (numeric or not column.numeric)}
+            overrides = {column.path: self._value(column, int(self.positions(column, coordinates)))
+                         for column in self.columns if column.target == target}
             if overrides:
                 specs[target] = with_overrides(specs[target], overrides, label="sweep")
         values = {column.name: field_value(specs[column.target], column.path) for column in self.columns}
