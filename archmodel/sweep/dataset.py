@@ -68,17 +68,16 @@ def _hash(document: object) -> str:
     return hashlib.sha256(json.dumps(document, sort_keys=True, default=str).encode()).hexdigest()
 
 
-def chunk_bounds(variants: int, contexts: int, minimum_chunks: int = 1, rows: int | None = None) -> list[list[int]]:
-    """[start, stop) variant ranges of about ``rows`` (default :data:`ROWS_PER_CHUNK`) rows each, at least
-    ``minimum_chunks`` of them (if possible)."""
-    rows = ROWS_PER_CHUNK if rows is None else rows
-    per_chunk = max(1, min(rows // max(contexts, 1), -(-variants // max(minimum_chunks, 1))))
-    if -(-variants // per_chunk) > MAX_CHUNKS:
+def chunk_bounds(variants: int, contexts: int, minimum_chunks: int = 1) -> list[list[int]]:
+    """[start, stop) variant ranges of near-equal size: about :data:`ROWS_PER_CHUNK` rows (variants × contexts)
+    each, and at least ``minimum_chunks`` of them where there are that many variants."""
+    count = min(variants, max(minimum_chunks, -(-variants * contexts // ROWS_PER_CHUNK)))
+    if count > MAX_CHUNKS:
         raise UsageError(f"the sweep makes {variants:,} variants × {contexts:,} contexts = {variants * contexts:,} rows, "
-                         f"more than {MAX_CHUNKS:,} chunks of {rows:,} rows; sweep fewer values or sample the space "
-                         "(--set chip.PATH=LOW:HIGH --sample N)")
-    starts = range(0, variants, per_chunk)
-    return [[start, min(start + per_chunk, variants)] for start in starts]
+                         f"more than {MAX_CHUNKS:,} chunks of {ROWS_PER_CHUNK:,} rows; sweep fewer values or sample the "
+                         "space (--set chip.PATH=LOW:HIGH --sample N)")
+    bounds = np.linspace(0, variants, max(count, 1) + 1).round().astype(int)
+    return [[int(start), int(stop)] for start, stop in zip(bounds[:-1], bounds[1:]) if stop > start]
 
 
 def is_dataset_path(path: str | Path) -> bool:

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from archmodel.specs import ArchmodelError, UsageError
-from archmodel.sweep.dataset import ROWS_PER_CHUNK
+from archmodel.sweep.dataset import chunk_bounds
 from archmodel.sweep.evaluate import concat_tables, evaluate_chunk
 from archmodel.sweep.grid import Variants
 
@@ -50,20 +50,13 @@ CONNECT_TIMEOUT_S = 5
 WORKERS_TIMEOUT_S = 5
 
 
-def partition(items: list, parts: int) -> list[list]:
-    """Split ``items`` into at most ``parts`` contiguous chunks of near-equal size."""
-    parts = max(1, min(parts, len(items)))
-    bounds = np.linspace(0, len(items), parts + 1).round().astype(int)
-    return [items[start:stop] for start, stop in zip(bounds[:-1], bounds[1:]) if stop > start]
-
-
 #: called with (position of a chunk in the list given, its tables) as each chunk finishes
 Sink = Callable[[int, dict], None]
 
 
-def chunk_count(variants: int, contexts: int, minimum: int = 1) -> int:
-    """Chunks for ``variants`` × ``contexts`` points: about :data:`ROWS_PER_CHUNK` rows each, at least ``minimum``."""
-    return max(minimum, -(-variants * contexts // ROWS_PER_CHUNK))
+def chunks_of(variants, contexts: int, minimum: int = 1) -> list:
+    """``variants`` (a range or a list) cut into the chunks of :func:`~archmodel.sweep.dataset.chunk_bounds`."""
+    return [variants[start:stop] for start, stop in chunk_bounds(len(variants), contexts, minimum)]
 
 
 def collect(chunks: list, progress: Progress | None, run: Callable[[Sink], None]) -> dict:
@@ -84,14 +77,14 @@ def collect(chunks: list, progress: Progress | None, run: Callable[[Sink], None]
 
 @dataclass(frozen=True)
 class LocalExecutor:
-    """Evaluate chunks one after another in this process (chunks of about :data:`ROWS_PER_CHUNK` rows)."""
+    """Evaluate chunks one after another in this process (chunks of about :data:`~archmodel.sweep.dataset.ROWS_PER_CHUNK` rows)."""
 
     name = "local"
     minimum_chunks = 1
 
     def map(self, variants, contexts: np.ndarray, scope: str, breakdown: bool, progress: Progress | None = None) -> dict:
         """Tables of every variant, in variant order."""
-        chunks = partition(variants, chunk_count(len(variants), contexts.size))
+        chunks = chunks_of(variants, contexts.size)
         return collect(chunks, progress, lambda sink: self.map_chunks(chunks, contexts, scope, breakdown, sink))
 
     def map_chunks(self, chunks: list, contexts: np.ndarray, scope: str, breakdown: bool, sink: Sink) -> None:
@@ -146,7 +139,7 @@ class DaskExecutor:
     def map(self, variants, contexts: np.ndarray, scope: str, breakdown: bool, progress: Progress | None = None) -> dict:
         """Tables of every variant, in variant order (at least ``chunks_per_worker`` chunks per worker)."""
         with self._client() as (client, workers):
-            chunks = partition(variants, chunk_count(len(variants), contexts.size, workers * self.chunks_per_worker))
+            chunks = chunks_of(variants, contexts.size, workers * self.chunks_per_worker)
             return collect(chunks, progress, lambda sink: self._submit(client, workers, chunks, contexts, scope, breakdown, sink))
 
     def map_chunks(self, chunks: list, contexts: np.ndarray, scope: str, breakdown: bool, sink: Sink) -> None:
