@@ -79,3 +79,14 @@ def set_value(*keys, value):
             node = node[key]
         node[keys[-1]] = value
     return mutate
+
+
+def assert_error_names_path(load, recipe: Path, path: str, message: str) -> None:
+    """``load(recipe)`` raises a SpecError ``RECIPE: PATH: ...`` that contains ``message``."""
+    import pytest
+
+    from archmodel.specs import SpecError
+
+    with pytest.raises(SpecError) as error:
+        load(recipe)
+    assert str(error.value).startswith(f"{recipe}: {path}: ") and message in str(error.value)

@@ -10,7 +10,7 @@ import re
 import numpy as np
 import pytest
 
-from archmodel import SpecError, load_chip, load_workload
+from archmodel import load_chip, load_workload
 from archmodel.cli import run
 from archmodel.pareto import pareto_mask
 from archmodel.report import build_report
@@ -21,6 +21,7 @@ from archmodel.sweep import Grid, run_sweep
 from archmodel.sweep.sampling import draw, parse_range
 
 from report_helpers import DEFAULT_RECIPE, GAINCELL, GPT2, ROOT, write_recipe
+from report_helpers import assert_error_names_path
 from report_helpers import set_value as _set
 
 EXAMPLE = ROOT / "reports" / "dse_example.json"
@@ -153,10 +154,7 @@ def test_cli_builds_the_dse_report(tmp_path, capsys):
 def test_recipe_errors_name_the_json_path(tmp_path, mutate, path, message):
     document = small_dse_recipe()
     mutate(document)
-    recipe = write_recipe(tmp_path, document)
-    with pytest.raises(SpecError) as error:
-        load_dse_recipe(recipe)
-    assert str(error.value).startswith(f"{recipe}: {path}: ") and message in str(error.value)
+    assert_error_names_path(load_dse_recipe, write_recipe(tmp_path, document), path, message)
 
 
 @pytest.mark.parametrize(("change", "message"), [

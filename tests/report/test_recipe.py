@@ -9,6 +9,7 @@ from archmodel.cli import run
 from archmodel.report import load_recipe
 
 from report_helpers import GAINCELL, ROOT, small_recipe, write_recipe
+from report_helpers import assert_error_names_path
 from report_helpers import set_value as _set
 
 
@@ -40,10 +41,7 @@ def test_shipped_default_recipe_is_valid():
 def test_recipe_errors_name_the_json_path(tmp_path, mutate, path, message):
     document = small_recipe()
     mutate(document)
-    recipe = write_recipe(tmp_path, document)
-    with pytest.raises(SpecError) as error:
-        load_recipe(recipe)
-    assert str(error.value).startswith(f"{recipe}: {path}: ") and message in str(error.value)
+    assert_error_names_path(load_recipe, write_recipe(tmp_path, document), path, message)
 
 
 def test_malformed_json(tmp_path):
