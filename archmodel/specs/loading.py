@@ -167,7 +167,7 @@ def load_workload(path: str | Path) -> Workload:
     return validate(Workload, document, str(path))
 
 
-def _reloaded(system):
+def _copy_sharing_parts(system):
     """A copy of a loaded system sharing its parts (so part overrides never touch the original)."""
     copied = system.model_copy()
     copied._parts = dict(system._parts)
@@ -190,7 +190,7 @@ def with_overrides(spec: BaseModel, overrides: dict[str, object], label: str = "
         parts = {path: value for path, value in overrides.items() if split_part_path(path) is not None}
         if parts:
             own = {path: value for path, value in overrides.items() if path not in parts}
-            return with_part_overrides(with_overrides(spec, own, label) if own else _reloaded(spec), parts, label)
+            return with_part_overrides(with_overrides(spec, own, label) if own else _copy_sharing_parts(spec), parts, label)
     document = copy.deepcopy(spec.raw)
     records = dict(spec.provenance)
     for dotted, value in overrides.items():

@@ -119,7 +119,8 @@ def split_part_path(path: str) -> tuple[str, str] | None:
 
 
 def with_part_overrides(system: System, overrides: dict[str, object], label: str) -> System:
-    """``system`` (parts loaded) with fields of its parts replaced, each part re-validated whole."""
+    """``system`` (a copy with its parts loaded, changed in place and returned) with fields of its parts replaced,
+    each changed part re-validated whole."""
     from archmodel.specs.loading import with_overrides
 
     by_part: dict[str, dict] = {}

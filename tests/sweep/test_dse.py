@@ -156,6 +156,7 @@ def test_resume_refuses_another_grid(tmp_path, capsys):
 
 
 def test_memory_guard_refuses_before_any_work():
+    """Expected sizes from the guard's rule: 2 × rows × 300 B (archmodel/sweep/memory.py), against half of 24 GB."""
     with pytest.raises(UsageError, match=r"makes 100,000,000 rows, about 60 GB in memory.*dataset directory"):
         check_memory(10**8, breakdown=False, available=24 * 10**9)
     check_memory(10**6, breakdown=False, available=24 * 10**9)            # 0.6 GB: fine
