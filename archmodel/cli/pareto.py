@@ -13,8 +13,6 @@ from archmodel.specs.errors import UsageError
 
 #: prefixes of the swept spec fields' columns in a sweep's points table
 SWEPT_PREFIXES = ("chip.", "workload.")
-#: units of counts, shown as plain numbers (1024, not 1.024 ktoken)
-COUNTS = ("", "token", "sequence")
 
 
 def column_list(text: str, option: str) -> list[str]:
@@ -30,16 +28,14 @@ def shown(value, unit: str) -> str:
     (``1024``), text as it is; NaN as ``—``."""
     import math
 
-    from archmodel.specs.units import format_area, format_si
+    from archmodel.specs.units import format_quantity
 
     if isinstance(value, (str, bool)) or value is None:
         return str(value)
     value = float(value)
     if not math.isfinite(value):
         return "—" if math.isnan(value) else f"{value:g}"
-    if unit == "m^2":
-        return format_area(value)
-    return f"{value:.6g}" if unit in COUNTS else format_si(value, unit)
+    return format_quantity(value, unit)
 
 
 @app.command()

@@ -15,13 +15,12 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from archmodel.report.style import FONT, axis_unit, base_layout, display_value, log_ticks
+from archmodel.specs.units import COUNT_UNITS, format_quantity
 
 FRONT_COLOR = "#D55E00"
 DOMINATED_COLOR = "rgba(120, 120, 120, 0.35)"
 #: dominated designs in 3-D: opaque (WebGL markers draw rgba colours unreliably), lighter instead
 DOMINATED_COLOR_3D = "#c4c4c4"
-#: units of counts, shown as plain numbers
-COUNTS = ("", "token", "sequence")
 #: a quantity spanning at least this ratio (largest / smallest) gets a log axis [-]
 LOG_SPAN = 10.0
 #: engineering prefixes of units without a table in :data:`archmodel.report.style.PREFIXES`
@@ -36,7 +35,7 @@ def quantity_label(column: str) -> str:
 
 def value_text(value: float, unit: str) -> str:
     """A value [unit] as text: ``7.328 nm``, ``2.891 mm²``; a count as a plain number (``30``)."""
-    return f"{value:.6g}" if unit in COUNTS and np.isfinite(value) else display_value(value, unit)
+    return format_quantity(value, unit) if np.isfinite(value) else display_value(value, unit)
 
 
 def design_text(row, columns: list[str], units: dict[str, str]) -> str:
@@ -50,7 +49,7 @@ def display_unit(values, unit: str) -> tuple[float, str]:
     """(scale, prefixed unit) of an axis showing ``values`` [unit]: the largest engineering prefix at most the
     largest magnitude (20–380 ns → ns, 7–65 nm → nm, 0.5–2 GHz → GHz); m² as the report shows it (mm²);
     counts unscaled."""
-    if unit in COUNTS:
+    if unit in COUNT_UNITS:
         return 1.0, unit
     if unit == "m^2":
         return axis_unit(values, unit)

@@ -118,6 +118,18 @@ def _short(value: object) -> str:
     return text if len(text) <= 40 else f"{text[:20]}…{text[-8:]}"
 
 
+#: units of counts, shown as plain numbers (1024, not 1.024 ktoken)
+COUNT_UNITS = ("", "token", "sequence")
+
+
+def format_quantity(value: float, unit: str) -> str:
+    """A finite table or hover value: a count as a plain number (``1024``), an area in mm² or µm², anything else
+    with an engineering prefix (``45.3 nJ``)."""
+    if unit in COUNT_UNITS:
+        return f"{value:.6g}"
+    return format_area(value) if unit == "m^2" else format_si(value, unit)
+
+
 def format_area(value: float, digits: int = 4) -> str:
     """Area [m²] in mm² from 0.01 mm² up, else in µm² (prefixes of m² are not those of m)."""
     if value >= 1e-8:
